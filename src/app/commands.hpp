@@ -1,0 +1,21 @@
+// The subcommands of the khaacho binary; each returns the process exit code.
+#pragma once
+
+#include "app/command_line.hpp"
+#include "config/settings.hpp"
+
+namespace khaacho::app {
+
+/// API + pipeline until SIGINT/SIGTERM.
+int run_serve(const command_line& cl, const config::settings& s);
+
+/// Applies pending migrations (or with --check only reports them).
+int run_migrate(const command_line& cl, const config::settings& s);
+
+/// Loads a catalog folder (products.csv, wholesalers.csv, stock.csv).
+int run_import_catalog(const command_line& cl, const config::settings& s);
+
+/// Prints a signed development token.
+int run_token(const command_line& cl, const config::settings& s);
+
+}  // namespace khaacho::app

@@ -1,0 +1,112 @@
+// `khaacho serve`: checks the schema, starts the actor system, the database
+// pool and the HTTP server, and runs until SIGINT or SIGTERM.
+#include <csignal>
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include <unistd.h>
+
+#include "actors/db_pool.hpp"
+#include "adapters/db/migrator.hpp"
+#include "app/commands.hpp"
+#include "app/database_setup.hpp"
+#include "app/readiness.hpp"
+#include "common/errc.hpp"
+#include "common/log.hpp"
+#include "http/health_routes.hpp"
+#include "http/http_server.hpp"
+
+namespace khaacho::app {
+
+namespace {
+
+std::string node_name(const config::settings& s) {
+  if (!s.node.id.empty())
+    return s.node.id;
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0)
+    return "node";
+  return host;
+}
+
+/// Blocks until the schema is current (migrating if allowed). Returns the
+/// migration files for the readiness probe, or an exit code.
+caf::expected<std::vector<model::migration_file>> prepare_schema(const command_line& cl,
+                                                                 const config::settings& s) {
+  auto files = load_migrations(s);
+  if (!files)
+    return files.error();
+  auto conn = open_database(s, true);
+  if (!conn)
+    return conn.error();
+  if (s.database.migrate_on_start || cl.options.count("migrate")) {
+    auto report = db::migrate(*conn, *files);
+    if (!report)
+      return report.error();
+    for (const auto& name : report->applied)
+      log::info("migration applied", {{"migration", name}});
+    return files;
+  }
+  auto plan = db::check_schema(*conn, *files);
+  if (!plan)
+    return plan.error();
+  if (!plan->pending.empty())
+    return caf::make_error(errc::schema_out_of_date,
+                           std::to_string(plan->pending.size())
+                             + " migrations pending (first: " + plan->pending.front().name
+                             + "); run `khaacho migrate` or start with --migrate");
+  return files;
+}
+
+}  // namespace
+
+int run_serve(const command_line& cl, const config::settings& s) {
+  // Block the stop signals in every thread started from here on; main waits
+  // for them with sigwait, so no handler runs inside a CAF or httplib thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto node = node_name(s);
+  log::info("starting", {{"node", node}, {"version", KHAACHO_VERSION},
+                         {"database", db::redact_url(s.database.url)}});
+  auto files = prepare_schema(cl, s);
+  if (!files) {
+    log::error("cannot start", {{"reason", describe(files.error())}});
+    return 1;
+  }
+
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  auto pool = sys.spawn(db_pool, db_pool_config{s.database.url, s.database.pool_size,
+                                                connection_options(s, false)});
+
+  http::http_server server{static_cast<int>(s.http.threads)};
+  http::add_health_routes(server.routes(),
+                          make_readiness_probe(sys, pool, *files, std::chrono::milliseconds{3000}));
+  auto port = server.bind(s.http.host, static_cast<int>(s.http.port));
+  if (!port) {
+    log::error("cannot start", {{"reason", describe(port.error())}});
+    caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  server.start();
+  log::info("listening", {{"host", s.http.host}, {"port", std::to_string(*port)}, {"node", node}});
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  server.stop();
+  caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  log::info("stopped", {{"node", node}});
+  return 0;
+}
+
+}  // namespace khaacho::app

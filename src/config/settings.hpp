@@ -1,0 +1,107 @@
+// Every setting of the service, with its embedded default. Filled by
+// load_settings from config/khaacho.conf, the environment and flags.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace khaacho::config {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+/// Retry and rate limits of one pipeline stage; defaults mirror the original
+/// Cloud Tasks queue (3 attempts, exponential backoff capped at an hour).
+struct stage_policy {
+  int64_t max_attempts = 3;
+  milliseconds initial_backoff{1000};
+  milliseconds max_backoff{3600 * 1000};
+  milliseconds timeout{60 * 1000};
+  int64_t max_concurrent = 10;
+  double max_per_second = 50.0;
+};
+
+struct http_settings {
+  std::string host = "0.0.0.0";
+  int64_t port = 8080;
+  int64_t max_upload_bytes = 10 * 1024 * 1024;
+  int64_t threads = 8;
+};
+
+struct database_settings {
+  std::string url;  ///< DATABASE_URL; required by commands that touch the database
+  int64_t pool_size = 4;
+  milliseconds connect_timeout{5000};
+  milliseconds statement_timeout{30000};
+  std::string migrations_dir = "migrations";
+  bool migrate_on_start = false;
+};
+
+struct node_settings {
+  std::string id;  ///< empty: the host name
+  int64_t max_in_flight = 64;
+  int64_t max_backlog = 10000;
+  seconds lease_duration{60};
+  seconds shutdown_grace{20};
+};
+
+struct auth_settings {
+  std::string jwt_secret;  ///< JWT_SECRET; secret, never logged
+};
+
+struct storage_settings {
+  std::string backend = "local";  ///< local | gcs
+  std::string local_root = ".local/storage";
+  std::string gcs_bucket;
+  std::string gcs_endpoint = "https://storage.googleapis.com";
+  int64_t retention_days = 90;
+};
+
+struct ocr_settings {
+  std::string backend = "tesseract";  ///< tesseract | vision
+  std::string languages = "eng+nep";
+  std::string vision_endpoint = "https://vision.googleapis.com";
+  std::string vision_api_key;  ///< secret
+};
+
+struct extract_settings {
+  std::string backend = "rules";  ///< rules | openai
+  std::string openai_base_url = "https://api.openai.com/v1";
+  std::string openai_model = "gpt-4o-mini";
+  std::string openai_api_key;  ///< OPENAI_API_KEY; secret
+};
+
+struct normalize_settings {
+  double auto_match = 0.85;
+  double review = 0.6;
+};
+
+struct cluster_settings {
+  std::string redis_url;  ///< REDIS_URL; empty means single node
+  seconds heartbeat_interval{5};
+};
+
+struct log_settings {
+  std::string level = "info";  ///< trace | debug | info | warn | error
+};
+
+struct settings {
+  http_settings http;
+  database_settings database;
+  node_settings node;
+  auth_settings auth;
+  storage_settings storage;
+  ocr_settings ocr;
+  extract_settings extract;
+  normalize_settings normalize;
+  cluster_settings cluster;
+  log_settings log;
+  /// Keyed by stage name: ocr, extract, normalize, rank, rfq, notify.
+  std::map<std::string, stage_policy> stages = default_stages();
+
+  static std::map<std::string, stage_policy> default_stages();
+};
+
+}  // namespace khaacho::config

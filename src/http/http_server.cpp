@@ -1,0 +1,67 @@
+// cpp-httplib server set-up: thread pool, JSON 404/500 answers, listener thread.
+#include "http/http_server.hpp"
+
+#include <httplib.h>
+
+#include "common/errc.hpp"
+#include "common/log.hpp"
+#include "http/error_response.hpp"
+
+namespace khaacho::http {
+
+http_server::http_server(int threads) : server_(std::make_unique<httplib::Server>()) {
+  server_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(std::max(1, threads)));
+  };
+  server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    // Only fill bodies that handlers left empty (plain 404 of unknown paths).
+    if (!res.body.empty())
+      return;
+    if (res.status == 404)
+      send_error(res, 404, "not_found", "no such resource");
+    else if (res.status == 405)
+      send_error(res, 405, "invalid_request", "method not allowed");
+    else if (res.status >= 400 && res.status < 500)
+      send_error(res, res.status, "invalid_request", "the request could not be understood");
+    else if (res.status >= 500)
+      send_error(res, res.status, "internal", "internal error");
+  });
+  server_->set_exception_handler(
+    [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "unknown exception";
+      try {
+        if (ep)
+          std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      log::error("unhandled exception in HTTP handler", {{"path", req.path}, {"error", what}});
+      send_error(res, 500, "internal", "internal error");
+    });
+}
+
+http_server::~http_server() {
+  stop();
+}
+
+caf::expected<int> http_server::bind(const std::string& host, int port) {
+  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound < 0)
+    return caf::make_error(errc::bad_input,
+                           "cannot listen on " + host + ":" + std::to_string(port));
+  return bound;
+}
+
+void http_server::start() {
+  listener_ = std::thread{[this] { server_->listen_after_bind(); }};
+}
+
+void http_server::stop() {
+  if (server_)
+    server_->stop();
+  if (listener_.joinable())
+    listener_.join();
+}
+
+}  // namespace khaacho::http

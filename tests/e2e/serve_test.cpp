@@ -1,0 +1,178 @@
+// The real binary end to end: serve on a loopback port, health and readiness,
+// refusal on an out-of-date schema, configuration errors, clean shutdown.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include <httplib.h>
+
+#include "support/child_process.hpp"
+#include "support/test_env.hpp"
+
+using namespace khaacho;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string jwt_secret(48, 's');
+
+std::map<std::string, std::string> serve_env(const std::string& db_url) {
+  return {{"DATABASE_URL", db_url}, {"JWT_SECRET", jwt_secret}};
+}
+
+/// Polls GET path until it answers `status` or the deadline passes.
+httplib::Result wait_for(httplib::Client& cli, const char* path, int status,
+                         std::chrono::seconds deadline = 30s) {
+  auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    auto res = cli.Get(path);
+    if ((res && res->status == status) || std::chrono::steady_clock::now() > until)
+      return res;
+    std::this_thread::sleep_for(100ms);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("serve migrates on request, becomes ready, and stops on SIGTERM", "[e2e][postgres]") {
+  test::scratch_database db;
+  auto port = test::free_port();
+  test::child_process srv{{test::khaacho_binary(), "serve", "--migrate",
+                           "--http.host=127.0.0.1", "--http.port=" + std::to_string(port)},
+                          serve_env(db.url())};
+  httplib::Client cli{"127.0.0.1", port};
+  cli.set_connection_timeout(2s);
+  auto ready = wait_for(cli, "/readyz", 200);
+  CAPTURE(srv.out(), srv.err());
+  REQUIRE(ready);
+  REQUIRE(ready->status == 200);
+  CHECK(ready->get_header_value("Content-Type") == "application/json");
+  CHECK(ready->body.find(R"("database":true)") != std::string::npos);
+  CHECK(ready->body.find(R"("schema":true)") != std::string::npos);
+
+  auto health = cli.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+
+  auto missing = cli.Get("/no/such/path");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK(missing->body.find(R"("error":{"code":"not_found")") != std::string::npos);
+
+  // Logs are JSON lines in the Cloud Logging shape, without the secret.
+  auto out = srv.out();
+  CHECK(out.find(R"("severity":"INFO","message":"listening")") != std::string::npos);
+  CHECK(out.find(jwt_secret) == std::string::npos);
+
+  srv.signal(SIGTERM);
+  auto code = srv.wait(30s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(srv.out().find(R"("message":"stopped")") != std::string::npos);
+}
+
+TEST_CASE("readiness turns 503 while the database is away and recovers", "[e2e][postgres][restart]") {
+  test::scratch_database db;
+  auto port = test::free_port();
+  test::child_process srv{{test::khaacho_binary(), "serve", "--migrate",
+                           "--http.host=127.0.0.1", "--http.port=" + std::to_string(port)},
+                          serve_env(db.url())};
+  httplib::Client cli{"127.0.0.1", port};
+  cli.set_connection_timeout(2s);
+  cli.set_read_timeout(10s);
+  REQUIRE(wait_for(cli, "/readyz", 200)->status == 200);
+  REQUIRE(test::stop_postgres() == 0);
+  struct restart_guard {
+    bool armed = true;
+    ~restart_guard() { if (armed) test::start_postgres(); }
+  } guard;
+  auto down = wait_for(cli, "/readyz", 503, 15s);
+  REQUIRE(down);
+  CHECK(down->status == 503);
+  CHECK(down->body.find(R"("database":false)") != std::string::npos);
+  CHECK(down->body.find(R"("error":{"code":"not_ready")") != std::string::npos);
+  CHECK(cli.Get("/healthz")->status == 200);  // alive, just not ready
+  guard.armed = false;
+  REQUIRE(test::start_postgres() == 0);
+  auto up = wait_for(cli, "/readyz", 200, 30s);
+  REQUIRE(up);
+  CHECK(up->status == 200);
+}
+
+TEST_CASE("serve refuses an out-of-date schema unless told to migrate", "[e2e][postgres]") {
+  test::scratch_database db;
+  auto r = test::run_program({test::khaacho_binary(), "serve", "--http.port=0"}, serve_env(db.url()), 30s);
+  CAPTURE(r.out, r.err);
+  CHECK(r.code == 1);
+  CHECK(r.out.find("migrations pending") != std::string::npos);
+  CHECK(r.out.find("khaacho migrate") != std::string::npos);
+}
+
+TEST_CASE("migrate then serve without --migrate is ready", "[e2e][postgres]") {
+  test::scratch_database db;
+  auto m = test::run_program({test::khaacho_binary(), "migrate"}, serve_env(db.url()), 60s);
+  CAPTURE(m.out, m.err);
+  REQUIRE(m.code == 0);
+  auto again = test::run_program({test::khaacho_binary(), "migrate"}, serve_env(db.url()), 60s);
+  CHECK(again.code == 0);
+  CHECK(again.out.find("(0 applied now)") != std::string::npos);
+  auto check = test::run_program({test::khaacho_binary(), "migrate", "--check"}, serve_env(db.url()), 60s);
+  CHECK(check.code == 0);
+  CHECK(check.out.find("0 pending") != std::string::npos);
+}
+
+TEST_CASE("configuration errors stop the start and name the key", "[e2e]") {
+  auto [args, env, needle] = GENERATE(table<std::vector<std::string>, std::map<std::string, std::string>, std::string>({
+    {{"serve", "--http.port=abc"}, {}, "'http.port'"},
+    {{"serve", "--http.prot=1"}, {}, "'http.prot'"},
+    {{"serve"}, {{"PORT", "99999"}}, "'http.port'"},
+    {{"serve"}, {{"LOG_LEVEL", "loud"}}, "'log.level'"},
+    {{"migrate", "--database.pool-size=0"}, {}, "'database.pool-size'"},
+    {{"serve", "--config", "/nonexistent.conf"}, {}, "/nonexistent.conf"},
+  }));
+  std::vector<std::string> argv{test::khaacho_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = test::run_program(argv, env, 30s);
+  CAPTURE(args, r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find(needle) != std::string::npos);
+}
+
+TEST_CASE("commands that need the database say which key is missing", "[e2e]") {
+  auto r = test::run_program({test::khaacho_binary(), "migrate"}, {{"DATABASE_URL", ""}}, 30s);
+  CHECK(r.code != 0);
+  CHECK(r.err.find("'database.url'") != std::string::npos);
+}
+
+TEST_CASE("token prints a signed HS256 token; bad requests are refused", "[e2e]") {
+  std::map<std::string, std::string> env{{"JWT_SECRET", jwt_secret}};
+  auto ok = test::run_program({test::khaacho_binary(), "token", "--role", "retailer", "--retailer",
+                               "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11", "--ttl", "60"}, env, 30s);
+  CAPTURE(ok.err);
+  REQUIRE(ok.code == 0);
+  // header.payload.signature, base64url, HS256 header.
+  auto dot1 = ok.out.find('.');
+  auto dot2 = ok.out.find('.', dot1 + 1);
+  REQUIRE(dot1 != std::string::npos);
+  REQUIRE(dot2 != std::string::npos);
+  CHECK(ok.out.substr(0, dot1).find("eyJ") == 0);
+  auto bad_role = test::run_program({test::khaacho_binary(), "token", "--role", "root"}, env, 30s);
+  CHECK(bad_role.code == 2);
+  CHECK(bad_role.err.find("role") != std::string::npos);
+  auto no_retailer = test::run_program({test::khaacho_binary(), "token", "--role", "retailer"}, env, 30s);
+  CHECK(no_retailer.code == 2);
+  auto no_secret = test::run_program({test::khaacho_binary(), "token", "--role", "admin"}, {{"JWT_SECRET", ""}}, 30s);
+  CHECK(no_secret.code == 2);
+  CHECK(no_secret.err.find("'auth.jwt-secret'") != std::string::npos);
+}
+
+TEST_CASE("--version and --help answer without a database", "[e2e]") {
+  auto v = test::run_program({test::khaacho_binary(), "--version"}, {}, 10s);
+  CHECK(v.code == 0);
+  CHECK(v.out.find("khaacho ") == 0);
+  auto h = test::run_program({test::khaacho_binary(), "migrate", "--help"}, {}, 10s);
+  CHECK(h.code == 0);
+  CHECK(h.out.find("import-catalog DIR") != std::string::npos);
+  CHECK(h.out.find("--database.pool-size=") != std::string::npos);
+}
