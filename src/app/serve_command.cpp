@@ -2,6 +2,7 @@
 // pool and the HTTP server, and runs until SIGINT or SIGTERM.
 #include <csignal>
 #include <iostream>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -40,6 +41,12 @@ caf::expected<std::vector<model::migration_file>> prepare_schema(const command_l
   if (!files)
     return files.error();
   auto conn = open_database(s, true);
+  auto give_up = std::chrono::steady_clock::now() + s.database.startup_wait;
+  while (!conn && is_transient(conn.error()) && std::chrono::steady_clock::now() < give_up) {
+    log::warn("waiting for the database", {{"reason", describe(conn.error())}});
+    std::this_thread::sleep_for(std::chrono::seconds{1});
+    conn = open_database(s, true);
+  }
   if (!conn)
     return conn.error();
   if (s.database.migrate_on_start || cl.options.count("migrate")) {

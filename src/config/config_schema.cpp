@@ -168,6 +168,8 @@ std::vector<config_key> build_schema() {
     "", "deadline of one statement (server and client side)", positive_duration<milliseconds>()));
   k.push_back(make_key<std::string>("database.migrations-dir", [](settings& s) -> std::string& { return s.database.migrations_dir; },
     "KHAACHO_MIGRATIONS_DIR", "folder with the NNNN_name.sql migrations", not_empty()));
+  k.push_back(make_key<seconds>("database.startup-wait", [](settings& s) -> seconds& { return s.database.startup_wait; },
+    "", "how long serve waits for the database at start (0s: fail at once)"));
   k.push_back(make_key<bool>("database.migrate-on-start", [](settings& s) -> bool& { return s.database.migrate_on_start; },
     "", "serve applies pending migrations instead of refusing to start"));
   // node

@@ -36,6 +36,8 @@ struct database_settings {
   milliseconds connect_timeout{5000};
   milliseconds statement_timeout{30000};
   std::string migrations_dir = "migrations";
+  /// How long `serve` waits for the database to come up before giving up.
+  seconds startup_wait{30};
   bool migrate_on_start = false;
 };
 

@@ -33,6 +33,10 @@ httplib::Result wait_for(httplib::Client& cli, const char* path, int status,
   }
 }
 
+int status_of(const httplib::Result& res) {
+  return res ? res->status : -1;
+}
+
 }  // namespace
 
 TEST_CASE("serve migrates on request, becomes ready, and stops on SIGTERM", "[e2e][postgres]") {
@@ -81,7 +85,7 @@ TEST_CASE("readiness turns 503 while the database is away and recovers", "[e2e][
   httplib::Client cli{"127.0.0.1", port};
   cli.set_connection_timeout(2s);
   cli.set_read_timeout(10s);
-  REQUIRE(wait_for(cli, "/readyz", 200)->status == 200);
+  REQUIRE(status_of(wait_for(cli, "/readyz", 200)) == 200);
   REQUIRE(test::stop_postgres() == 0);
   struct restart_guard {
     bool armed = true;
@@ -92,7 +96,7 @@ TEST_CASE("readiness turns 503 while the database is away and recovers", "[e2e][
   CHECK(down->status == 503);
   CHECK(down->body.find(R"("database":false)") != std::string::npos);
   CHECK(down->body.find(R"("error":{"code":"not_ready")") != std::string::npos);
-  CHECK(cli.Get("/healthz")->status == 200);  // alive, just not ready
+  CHECK(status_of(cli.Get("/healthz")) == 200);  // alive, just not ready
   guard.armed = false;
   REQUIRE(test::start_postgres() == 0);
   auto up = wait_for(cli, "/readyz", 200, 30s);
@@ -175,4 +179,34 @@ TEST_CASE("--version and --help answer without a database", "[e2e]") {
   CHECK(h.code == 0);
   CHECK(h.out.find("import-catalog DIR") != std::string::npos);
   CHECK(h.out.find("--database.pool-size=") != std::string::npos);
+}
+
+TEST_CASE("serve waits a bounded time for an absent database, then fails clearly", "[e2e]") {
+  auto dead = "postgres://khaacho:pw-not-logged@127.0.0.1:" + std::to_string(test::free_port()) + "/x";
+  auto r = test::run_program({test::khaacho_binary(), "serve", "--database.startup-wait=2s",
+                              "--database.connect-timeout=1s"},
+                             serve_env(dead), 30s);
+  CAPTURE(r.out, r.err);
+  CHECK(r.code == 1);
+  CHECK(r.out.find(R"("message":"waiting for the database")") != std::string::npos);
+  CHECK(r.out.find(R"("message":"cannot start")") != std::string::npos);
+  CHECK(r.out.find("pw-not-logged") == std::string::npos);
+}
+
+TEST_CASE("readiness reports an unmigrated database as a schema problem", "[e2e][postgres]") {
+  test::scratch_database db;
+  auto port = test::free_port();
+  // Migrate, then drop the history behind the running server's back.
+  REQUIRE(test::run_program({test::khaacho_binary(), "migrate"}, serve_env(db.url()), 60s).code == 0);
+  test::child_process srv{{test::khaacho_binary(), "serve", "--http.host=127.0.0.1",
+                           "--http.port=" + std::to_string(port)},
+                          serve_env(db.url())};
+  httplib::Client cli{"127.0.0.1", port};
+  REQUIRE(status_of(wait_for(cli, "/readyz", 200)) == 200);
+  auto admin = test::run_program({"/usr/bin/psql", db.url(), "-qc", "DROP TABLE schema_migrations"}, {}, 30s);
+  REQUIRE(admin.code == 0);
+  auto res = cli.Get("/readyz");
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK(res->body.find(R"("database":true,"schema":false)") != std::string::npos);
 }
