@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "adapters/db/catalog_importer.hpp"
+#include "adapters/db/migrator.hpp"
 #include "app/commands.hpp"
 #include "app/database_setup.hpp"
 #include "common/errc.hpp"
@@ -18,6 +19,23 @@ int run_import_catalog(const command_line& cl, const config::settings& s) {
   if (!conn) {
     std::cerr << "khaacho import-catalog: " << describe(conn.error()) << "\n";
     return 1;
+  }
+  // Importing into an old or empty schema fails deep inside with a missing
+  // column; say what to do instead.
+  auto files = load_migrations(s);
+  if (!files) {
+    std::cerr << "khaacho import-catalog: " << describe(files.error()) << "\n";
+    return 2;
+  }
+  auto plan = db::check_schema(*conn, *files);
+  if (!plan) {
+    std::cerr << "khaacho import-catalog: " << describe(plan.error()) << "\n";
+    return 1;
+  }
+  if (!plan->pending.empty()) {
+    std::cerr << "khaacho import-catalog: the database schema is not current ("
+              << plan->pending.size() << " migrations pending); run `khaacho migrate` first\n";
+    return 3;
   }
   auto report = db::import_catalog(*conn, cl.positional.front());
   if (!report) {

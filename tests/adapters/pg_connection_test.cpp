@@ -1,6 +1,9 @@
 // Contract of the libpq connection against a real PostgreSQL server.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "adapters/db/pg_connection.hpp"
 #include "common/errc.hpp"
 #include "support/child_process.hpp"
@@ -121,4 +124,36 @@ TEST_CASE("a connection survives a PostgreSQL restart", "[postgres][restart]") {
   auto res = conn.exec("SELECT 2 AS two");
   REQUIRE(res);
   CHECK(res->row(0).get<int64_t>("two") == 2);
+}
+
+TEST_CASE("a connection lost inside a transaction is reported, never silently re-opened",
+          "[postgres]") {
+  test::scratch_database db;
+  auto conn = connect(db.url());
+  auto admin = connect(db.url());
+  REQUIRE(conn.exec("CREATE TABLE t (v int)"));
+  auto pid = conn.exec("SELECT pg_backend_pid() AS pid");
+  REQUIRE(pid);
+  REQUIRE(conn.exec("BEGIN"));
+  REQUIRE(conn.exec("INSERT INTO t VALUES (1)"));
+  REQUIRE(admin.exec("SELECT pg_terminate_backend($1::int)",
+                     pg_params(pid->row(0).get<int64_t>("pid"))));
+  // Give the termination notice time to arrive on the socket.
+  for (int i = 0; i < 50; ++i) {
+    auto alive = admin.exec("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1::int",
+                            pg_params(pid->row(0).get<int64_t>("pid")));
+    REQUIRE(alive);
+    if (alive->row(0).get<int64_t>("n") == 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // Were it re-opened, this INSERT would commit on its own, outside the
+  // transaction the caller believes it is in.
+  auto second = conn.exec("INSERT INTO t VALUES (2)");
+  REQUIRE_FALSE(second);
+  CHECK(has_code(second.error(), errc::db_unavailable));
+  // The next statement starts afresh; nothing of the lost transaction stayed.
+  auto count = conn.exec("SELECT count(*) AS n FROM t");
+  REQUIRE(count);
+  CHECK(count->row(0).get<int64_t>("n") == 0);
 }

@@ -7,6 +7,7 @@
 
 #include <httplib.h>
 
+#include "adapters/db/pg_connection.hpp"
 #include "support/child_process.hpp"
 #include "support/test_env.hpp"
 
@@ -149,7 +150,7 @@ TEST_CASE("commands that need the database say which key is missing", "[e2e]") {
   CHECK(r.err.find("'database.url'") != std::string::npos);
 }
 
-TEST_CASE("token prints a signed HS256 token; bad requests are refused", "[e2e]") {
+TEST_CASE("token prints a signed HS256 token and refuses bad requests", "[e2e]") {
   std::map<std::string, std::string> env{{"JWT_SECRET", jwt_secret}};
   auto ok = test::run_program({test::khaacho_binary(), "token", "--role", "retailer", "--retailer",
                                "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11", "--ttl", "60"}, env, 30s);
@@ -171,7 +172,7 @@ TEST_CASE("token prints a signed HS256 token; bad requests are refused", "[e2e]"
   CHECK(no_secret.err.find("'auth.jwt-secret'") != std::string::npos);
 }
 
-TEST_CASE("--version and --help answer without a database", "[e2e]") {
+TEST_CASE("version and help flags answer without a database", "[e2e]") {
   auto v = test::run_program({test::khaacho_binary(), "--version"}, {}, 10s);
   CHECK(v.code == 0);
   CHECK(v.out.find("khaacho ") == 0);
@@ -209,4 +210,31 @@ TEST_CASE("readiness reports an unmigrated database as a schema problem", "[e2e]
   REQUIRE(res);
   CHECK(res->status == 503);
   CHECK(res->body.find(R"("database":true,"schema":false)") != std::string::npos);
+}
+
+TEST_CASE("import-catalog wants a current schema, then imports the demo catalog idempotently",
+          "[e2e][postgres]") {
+  test::scratch_database db;
+  const std::string demo = std::string{KHAACHO_SOURCE_DIR} + "/data/catalog";
+  auto early = test::run_program({test::khaacho_binary(), "import-catalog", demo}, serve_env(db.url()), 60s);
+  CAPTURE(early.out, early.err);
+  CHECK(early.code == 3);
+  CHECK(early.err.find("khaacho migrate") != std::string::npos);
+
+  REQUIRE(test::run_program({test::khaacho_binary(), "migrate"}, serve_env(db.url()), 60s).code == 0);
+  auto first = test::run_program({test::khaacho_binary(), "import-catalog", demo}, serve_env(db.url()), 60s);
+  CAPTURE(first.out, first.err);
+  REQUIRE(first.code == 0);
+  auto second = test::run_program({test::khaacho_binary(), "import-catalog", demo}, serve_env(db.url()), 60s);
+  REQUIRE(second.code == 0);
+  auto conn = db::pg_connection::open(db.url());
+  REQUIRE(conn);
+  auto n = conn->exec("SELECT count(*) AS n FROM products");
+  REQUIRE(n);
+  CHECK(n->row(0).get<int64_t>("n") > 100);
+
+  auto missing = test::run_program({test::khaacho_binary(), "import-catalog", "/nonexistent-folder"},
+                                   serve_env(db.url()), 60s);
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("/nonexistent-folder") != std::string::npos);
 }

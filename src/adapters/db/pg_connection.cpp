@@ -92,6 +92,7 @@ caf::expected<pg_connection> pg_connection::open(const std::string& url, pg_opti
 
 caf::expected<void> pg_connection::reconnect() {
   conn_.reset();
+  in_transaction_ = false;
   auto connect_secs = std::max<int64_t>(
     1, std::chrono::duration_cast<std::chrono::seconds>(opts_.connect_timeout).count());
   auto timeout_text = std::to_string(connect_secs);
@@ -117,6 +118,11 @@ caf::expected<void> pg_connection::reconnect() {
   return caf::unit;
 }
 
+void pg_connection::drop() noexcept {
+  conn_.reset();
+  in_transaction_ = false;
+}
+
 bool pg_connection::healthy() const noexcept {
   return conn_ && PQstatus(conn_.get()) == CONNECTION_OK;
 }
@@ -130,6 +136,13 @@ caf::expected<void> pg_connection::ensure_alive() {
     pollfd p{PQsocket(conn_.get()), POLLIN, 0};
     if (::poll(&p, 1, 0) == 0)
       return caf::unit;
+  }
+  if (in_transaction_) {
+    // The server has rolled the transaction back; a fresh connection would
+    // run the rest of it statement by statement. Report, reconnect next time.
+    conn_.reset();
+    in_transaction_ = false;
+    return unavailable("connection lost inside an open transaction; the server rolled it back");
   }
   return reconnect();
 }
@@ -152,7 +165,7 @@ caf::expected<pg_result> pg_connection::run(const char* sql, const std::vector<p
   }
   if (!sent) {
     auto err = classify(nullptr, c);
-    conn_.reset();
+    drop();
     return err;
   }
   // Flush the request, then collect results, never waiting past the deadline.
@@ -161,7 +174,7 @@ caf::expected<pg_result> pg_connection::run(const char* sql, const std::vector<p
     if (f == 0)
       break;
     if (f < 0 || !wait_socket(c, true, deadline)) {
-      conn_.reset();
+      drop();
       return unavailable("lost connection while sending a statement");
     }
   }
@@ -177,12 +190,12 @@ caf::expected<pg_result> pg_connection::run(const char* sql, const std::vector<p
           PQcancel(cancel, buf, sizeof(buf));
           PQfreeCancel(cancel);
         }
-        conn_.reset();
+        drop();
         return caf::make_error(errc::timeout, "statement exceeded its client deadline");
       }
       if (!PQconsumeInput(c)) {
         auto err = classify(nullptr, c);
-        conn_.reset();
+        drop();
         return err;
       }
     }
@@ -220,11 +233,16 @@ caf::expected<pg_result> pg_connection::run(const char* sql, const std::vector<p
   }
   if (!got_any && !failure)
     failure = classify(nullptr, c);
-  if (failure) {
-    if (!healthy())
-      conn_.reset();
-    return failure;
+  if (healthy()) {
+    auto tx = PQtransactionStatus(c);
+    in_transaction_ = tx == PQTRANS_INTRANS || tx == PQTRANS_INERROR;
+  } else {
+    // The caller gets this statement's error, which reports the loss.
+    conn_.reset();
+    in_transaction_ = false;
   }
+  if (failure)
+    return failure;
   return out;
 }
 

@@ -36,7 +36,9 @@ public:
 
   /// Runs one parameterized statement. Before sending, a connection that the
   /// server closed while it sat idle (restart, idle timeout) is re-opened, so
-  /// a statement is never sent into a dead connection.
+  /// a statement is never sent into a dead connection -- unless a transaction
+  /// was open on it: then the statement fails with errc::db_unavailable (the
+  /// server rolled the transaction back) and the next one reconnects.
   /// Errors: errc::db_unavailable (connection lost; transient), errc::timeout
   /// (statement deadline; transient), errc::db_query_failed (permanent).
   caf::expected<pg_result> exec(const pg_statement& stmt);
@@ -61,12 +63,17 @@ public:
 private:
   pg_connection(std::string url, pg_options opts);
   caf::expected<void> ensure_alive();
+  void drop() noexcept;
   caf::expected<pg_result> run(const char* sql, const std::vector<pg_value>* params);
 
   struct conn_deleter {
     void operator()(pg_conn* c) const noexcept;
   };
   std::unique_ptr<pg_conn, conn_deleter> conn_;
+  // True while the server holds an open transaction for us (after BEGIN,
+  // before COMMIT/ROLLBACK). A lost connection is then never re-opened
+  // silently: the statements that follow would run outside the transaction.
+  bool in_transaction_ = false;
   std::string url_;
   pg_options opts_;
 };
