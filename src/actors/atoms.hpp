@@ -9,5 +9,6 @@ namespace khaacho {
 using query_atom = caf::atom_constant<caf::atom("query")>;
 using transact_atom = caf::atom_constant<caf::atom("transact")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 }  // namespace khaacho

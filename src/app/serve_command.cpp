@@ -10,7 +10,11 @@
 
 #include <unistd.h>
 
+#include "actors/db_call.hpp"
 #include "actors/db_pool.hpp"
+#include "actors/image_sweeper_actor.hpp"
+#include "adapters/auth/token_verifier.hpp"
+#include "adapters/storage/blob_storage.hpp"
 #include "adapters/db/migrator.hpp"
 #include "app/commands.hpp"
 #include "app/database_setup.hpp"
@@ -19,6 +23,10 @@
 #include "common/log.hpp"
 #include "http/health_routes.hpp"
 #include "http/http_server.hpp"
+#include "http/order_routes.hpp"
+#include "services/order_queries.hpp"
+#include "services/rate_limiter.hpp"
+#include "services/upload_service.hpp"
 
 namespace khaacho::app {
 
@@ -88,29 +96,68 @@ int run_serve(const command_line& cl, const config::settings& s) {
     return 1;
   }
 
+  if (s.auth.jwt_secret.empty()) {
+    log::error("cannot start", {{"reason", "'auth.jwt-secret' is not set (env JWT_SECRET)"}});
+    return 2;
+  }
+  auto storage = storage::make_blob_storage(s.storage);
+  if (!storage) {
+    log::error("cannot start", {{"reason", describe(storage.error())}});
+    return 2;
+  }
+
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   auto pool = sys.spawn(db_pool, db_pool_config{s.database.url, s.database.pool_size,
                                                 connection_options(s, false)});
+  // HTTP threads wait on the pool at most a little longer than a statement.
+  db_client db{sys, pool, s.database.statement_timeout + std::chrono::seconds{5}};
+  auto sweeper = sys.spawn<caf::detached>(
+    image_sweeper, image_sweeper_config{db, storage->get(), s.storage.retention_days,
+                                        s.storage.sweep_interval});
 
-  http::http_server server{static_cast<int>(s.http.threads)};
+  auth::token_verifier verifier{s.auth.jwt_secret};
+  services::upload_service uploads{db, **storage, s.http.duplicate_window,
+                                   // The pipeline (order registry) takes over here.
+                                   [](const std::string&) {}};
+  services::order_queries queries{db};
+  services::rate_limiter limiter{s.http.retailer_rate, static_cast<double>(s.http.retailer_burst)};
+  services::inflight_gate uploads_in_flight{s.http.max_in_flight_uploads};
+
+  http::http_server::options http_opts;
+  http_opts.threads = static_cast<int>(s.http.threads);
+  http_opts.read_timeout = s.http.read_timeout;
+  http_opts.write_timeout = s.http.write_timeout;
+  http_opts.max_body_bytes = static_cast<size_t>(s.http.max_upload_bytes) + 64 * 1024;
+  http::http_server server{http_opts};
   http::add_health_routes(server.routes(),
                           make_readiness_probe(sys, pool, *files, std::chrono::milliseconds{3000}));
+  http::order_routes_deps deps;
+  deps.verifier = &verifier;
+  deps.uploads = &uploads;
+  deps.queries = &queries;
+  deps.limiter = &limiter;
+  deps.uploads_in_flight = &uploads_in_flight;
+  deps.limits.max_image_bytes = s.http.max_upload_bytes;
+  http::add_order_routes(server.routes(), deps);
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));
   if (!port) {
     log::error("cannot start", {{"reason", describe(port.error())}});
+    caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
     return 1;
   }
   server.start();
-  log::info("listening", {{"host", s.http.host}, {"port", std::to_string(*port)}, {"node", node}});
+  log::info("listening", {{"host", s.http.host}, {"port", std::to_string(*port)}, {"node", node},
+                          {"storage", (*storage)->name()}});
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.stop();
+  caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   log::info("stopped", {{"node", node}});
   return 0;

@@ -19,6 +19,8 @@ std::string to_string(errc x) {
     case errc::not_found: return "not_found";
     case errc::upstream_unavailable: return "upstream_unavailable";
     case errc::upstream_rejected: return "upstream_rejected";
+    case errc::unauthorized: return "unauthorized";
+    case errc::storage_failed: return "storage_failed";
   }
   return "unknown";
 }
@@ -31,6 +33,7 @@ bool is_transient(const caf::error& err) {
       case errc::db_unavailable:
       case errc::timeout:
       case errc::upstream_unavailable:
+      case errc::storage_failed:
         return true;
       default:
         return false;

@@ -31,6 +31,10 @@ enum class errc : uint8_t {
   upstream_unavailable,
   /// An outside service refused the request (4xx); permanent.
   upstream_rejected,
+  /// A bearer token is missing, malformed, wrongly signed or expired.
+  unauthorized,
+  /// Blob storage could not read or write (disk full, I/O error); retry later.
+  storage_failed,
 };
 
 /// A stable snake_case name for logs and test output.

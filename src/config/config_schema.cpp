@@ -157,6 +157,18 @@ std::vector<config_key> build_schema() {
     "", "largest accepted image", between(int64_t{1024}, int64_t{1} << 30)));
   k.push_back(make_key<int64_t>("http.threads", [](settings& s) -> int64_t& { return s.http.threads; },
     "", "HTTP worker threads", between(int64_t{1}, int64_t{1024})));
+  k.push_back(make_key<seconds>("http.read-timeout", [](settings& s) -> seconds& { return s.http.read_timeout; },
+    "", "a client silent for this long is dropped", positive_duration<seconds>()));
+  k.push_back(make_key<seconds>("http.write-timeout", [](settings& s) -> seconds& { return s.http.write_timeout; },
+    "", "a client not reading its answer for this long is dropped", positive_duration<seconds>()));
+  k.push_back(make_key<int64_t>("http.max-in-flight-uploads", [](settings& s) -> int64_t& { return s.http.max_in_flight_uploads; },
+    "", "uploads received at once before 503 overloaded", between(int64_t{1}, int64_t{100000})));
+  k.push_back(make_key<double>("http.retailer-rate", [](settings& s) -> double& { return s.http.retailer_rate; },
+    "", "uploads per second per retailer (token bucket refill)", between(0.001, 1e6)));
+  k.push_back(make_key<int64_t>("http.retailer-burst", [](settings& s) -> int64_t& { return s.http.retailer_burst; },
+    "", "uploads a retailer may send at once (token bucket size)", between(int64_t{1}, int64_t{1000000})));
+  k.push_back(make_key<seconds>("http.duplicate-window", [](settings& s) -> seconds& { return s.http.duplicate_window; },
+    "", "same image from the same retailer within this answers with the earlier order"));
   // database
   k.push_back(make_key<std::string>("database.url", [](settings& s) -> std::string& { return s.database.url; },
     "DATABASE_URL", "PostgreSQL connection URI (postgres://user:pass@host:port/db)", {}, true));
@@ -198,8 +210,14 @@ std::vector<config_key> build_schema() {
     "GCS_BUCKET", "bucket of the gcs backend"));
   k.push_back(make_key<std::string>("storage.gcs-endpoint", [](settings& s) -> std::string& { return s.storage.gcs_endpoint; },
     "", "base URL of the GCS JSON API", not_empty()));
+  k.push_back(make_key<std::string>("storage.gcs-token", [](settings& s) -> std::string& { return s.storage.gcs_token; },
+    "GCS_ACCESS_TOKEN", "OAuth access token for GCS (empty: from the metadata server)", {}, true));
+  k.push_back(make_key<std::string>("storage.gcs-metadata-url", [](settings& s) -> std::string& { return s.storage.gcs_metadata_url; },
+    "", "metadata server URL that hands out GCS access tokens", not_empty()));
   k.push_back(make_key<int64_t>("storage.retention-days", [](settings& s) -> int64_t& { return s.storage.retention_days; },
     "", "images older than this are deleted", between(int64_t{1}, int64_t{36500})));
+  k.push_back(make_key<seconds>("storage.sweep-interval", [](settings& s) -> seconds& { return s.storage.sweep_interval; },
+    "", "how often the lifecycle sweep runs", positive_duration<seconds>()));
   // ocr
   k.push_back(make_key<std::string>("ocr.backend", [](settings& s) -> std::string& { return s.ocr.backend; },
     "", "OCR engine", one_of({"tesseract", "vision"})));

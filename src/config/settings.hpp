@@ -28,6 +28,17 @@ struct http_settings {
   int64_t port = 8080;
   int64_t max_upload_bytes = 10 * 1024 * 1024;
   int64_t threads = 8;
+  /// A client that sends nothing for this long is dropped (slowloris).
+  seconds read_timeout{10};
+  seconds write_timeout{10};
+  /// Uploads being received and stored at once; more get 503 overloaded.
+  int64_t max_in_flight_uploads = 64;
+  /// Per-retailer token bucket for uploads: refill rate and burst.
+  double retailer_rate = 2.0;
+  int64_t retailer_burst = 20;
+  /// The same image bytes from the same retailer within this window answer
+  /// with the earlier order (unless ?allowDuplicate=true).
+  seconds duplicate_window{24 * 3600};
 };
 
 struct database_settings {
@@ -58,7 +69,13 @@ struct storage_settings {
   std::string local_root = ".local/storage";
   std::string gcs_bucket;
   std::string gcs_endpoint = "https://storage.googleapis.com";
+  /// GCS_ACCESS_TOKEN; secret. Empty: ask the metadata server below.
+  std::string gcs_token;
+  std::string gcs_metadata_url =
+    "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
   int64_t retention_days = 90;
+  /// How often the lifecycle sweep looks for images past retention.
+  seconds sweep_interval{3600};
 };
 
 struct ocr_settings {

@@ -3,16 +3,29 @@
 
 #include <httplib.h>
 
+#include "common/digest.hpp"
 #include "common/errc.hpp"
 #include "common/log.hpp"
 #include "http/error_response.hpp"
 
 namespace khaacho::http {
 
-http_server::http_server(int threads) : server_(std::make_unique<httplib::Server>()) {
-  server_->new_task_queue = [threads] {
+http_server::http_server(options opts) : server_(std::make_unique<httplib::Server>()) {
+  server_->new_task_queue = [threads = opts.threads] {
     return new httplib::ThreadPool(static_cast<size_t>(std::max(1, threads)));
   };
+  server_->set_read_timeout(opts.read_timeout);
+  server_->set_write_timeout(opts.write_timeout);
+  // Idle keep-alive connections hold a handler thread: keep them short.
+  server_->set_keep_alive_timeout(5);
+  server_->set_keep_alive_max_count(1000);
+  server_->set_payload_max_length(opts.max_body_bytes);
+  // Every exchange gets an id before routing: error bodies and log lines
+  // carry it, and clients can quote it.
+  server_->set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header(request_id_header, random_token(12));
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     // Only fill bodies that handlers left empty (plain 404 of unknown paths).
     if (!res.body.empty())

@@ -3,6 +3,7 @@
 // actor through a function_view with a timeout.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -17,8 +18,16 @@ namespace khaacho::http {
 
 class http_server {
 public:
-  /// `threads`: handler threads of httplib's pool.
-  explicit http_server(int threads);
+  struct options {
+    int threads = 8;                           ///< handler threads of httplib's pool
+    std::chrono::seconds read_timeout{10};     ///< per read: a silent client is dropped
+    std::chrono::seconds write_timeout{10};
+    size_t max_body_bytes = 11 * 1024 * 1024;  ///< larger Content-Length: 413 unread
+  };
+
+  explicit http_server(options opts);
+  explicit http_server(int threads) : http_server(options{threads}) {
+  }
   ~http_server();
 
   /// Where routes are registered, before start().

@@ -1,6 +1,8 @@
 // Applies migrations/ under an advisory lock, recording checksums.
 #include "adapters/db/migrator.hpp"
 
+#include "common/digest.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -18,19 +20,6 @@ namespace {
 
 // Arbitrary but fixed: every node must use the same key to serialize migrate.
 constexpr int64_t migration_lock_key = 0x6b6861616368; // "khaach"
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string out;
-  out.reserve(2 * SHA256_DIGEST_LENGTH);
-  char buf[3];
-  for (unsigned char b : digest) {
-    std::snprintf(buf, sizeof(buf), "%02x", b);
-    out += buf;
-  }
-  return out;
-}
 
 caf::expected<std::vector<model::applied_migration>> read_applied(pg_connection& conn) {
   auto exists = conn.exec("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");

@@ -1,0 +1,35 @@
+#include "support/test_images.hpp"
+
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+
+#include <leptonica/allheaders.h>
+
+namespace khaacho::test {
+
+std::string make_image(image_kind kind, int width, int height, uint32_t seed) {
+  PIX* pix = pixCreate(width, height, 32);
+  if (pix == nullptr)
+    throw std::runtime_error("pixCreate failed");
+  std::mt19937 rng{seed};
+  std::uniform_int_distribution<int> noise{0, 255};
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      int stripe = ((x / 8 + y / 8 + static_cast<int>(seed)) % 2) ? 200 : 40;
+      int v = (stripe + noise(rng)) / 2;
+      pixSetRGBPixel(pix, x, y, v, (v + static_cast<int>(seed)) % 256, 255 - v);
+    }
+  int format = kind == image_kind::jpeg ? IFF_JFIF_JPEG : kind == image_kind::png ? IFF_PNG : IFF_WEBP;
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  int failed = pixWriteMem(&data, &size, pix, format);
+  pixDestroy(&pix);
+  if (failed != 0 || data == nullptr)
+    throw std::runtime_error("pixWriteMem failed");
+  std::string out{reinterpret_cast<const char*>(data), size};
+  lept_free(data);
+  return out;
+}
+
+}  // namespace khaacho::test

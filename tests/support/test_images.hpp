@@ -1,0 +1,25 @@
+// Real image files for tests, encoded by Leptonica (libjpeg, libpng,
+// libwebp): every call with a different seed gives different bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace khaacho::test {
+
+enum class image_kind { jpeg, png, webp };
+
+/// A `width` x `height` picture of noise and stripes, encoded as `kind`.
+std::string make_image(image_kind kind, int width, int height, uint32_t seed);
+
+inline std::string make_jpeg(uint32_t seed, int w = 64, int h = 48) {
+  return make_image(image_kind::jpeg, w, h, seed);
+}
+inline std::string make_png(uint32_t seed, int w = 64, int h = 48) {
+  return make_image(image_kind::png, w, h, seed);
+}
+inline std::string make_webp(uint32_t seed, int w = 64, int h = 48) {
+  return make_image(image_kind::webp, w, h, seed);
+}
+
+}  // namespace khaacho::test
