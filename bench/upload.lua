@@ -24,6 +24,7 @@ response = function(status, headers, body)
 end
 
 done = function(summary, latency, requests)
+  io.write(string.format("DETAIL connect=%d read=%d write=%d timeout=%d status=%d\n", summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout, summary.errors.status))
   io.write(string.format("RESULT requests=%d duration_s=%.2f rps=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d non2xx=%d\n",
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,

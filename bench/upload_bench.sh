@@ -21,6 +21,7 @@ server_pid=""
 cleanup() {
   [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   psql -q "$KHAACHO_TEST_PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS khaacho_bench" >/dev/null 2>&1 || true
+  if [[ -n ${BENCH_KEEP_LOG:-} ]]; then cp "$work/serve.log" "$BENCH_KEEP_LOG"; fi
   rm -rf -- "$work"
 }
 trap cleanup EXIT
@@ -33,9 +34,9 @@ export JWT_SECRET="bench-secret-bench-secret-bench-secret-0123"
 "$build/bench_jpeg" "$work/order.jpg" 204800
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/storage" "$work/fsync"
-"$build/khaacho" serve --http.host=127.0.0.1 --http.port="$port" --http.threads=72 \
+"$build/khaacho" serve --http.host=127.0.0.1 --http.port="$port" --http.threads=${BENCH_THREADS:-72} \
   --http.max-in-flight-uploads=128 --http.retailer-burst=1000000 --http.retailer-rate=1000000 \
-  --database.pool-size=8 --log.level=warn \
+  --database.pool-size=8 --log.level=info \
   --storage.local-root="$work/storage" >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
@@ -53,10 +54,11 @@ VALUES (gen_random_uuid(), '0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11', 'orders/2026-
         'file:///x', md5(random()::text) || md5(random()::text), 'image/jpeg', 204800, 'bench');
 SQL
 
-printf '%-6s %12s %10s %10s %8s %14s %14s %10s\n' conns uploads/s p50_ms p99_ms non2xx pg_insert/s fsync_write/s ratio
+printf '%-6s %10s %8s %8s %7s %12s %12s %9s %9s %8s\n' conns uploads/s p50_ms p99_ms non2xx pg_insert/s disk_write/s disk_p50 disk_p99 ratio
 for c in $connections; do
   wrk_out="$(wrk -t2 -c"$c" -d"${seconds}s" --timeout 10s -s bench/upload.lua "http://127.0.0.1:$port")"
-  result="$(grep '^RESULT' <<<"$wrk_out")"
+  result="$(grep "^RESULT" <<<"$wrk_out")"
+  grep "^DETAIL" <<<"$wrk_out" >&2
   rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$result")
   p50=$(sed -E 's/.* p50_ms=([0-9.]+).*/\1/' <<<"$result")
   p99=$(sed -E 's/.* p99_ms=([0-9.]+).*/\1/' <<<"$result")
@@ -64,9 +66,9 @@ for c in $connections; do
   errors=$(sed -E 's/.* errors=([0-9]+).*/\1/' <<<"$result")
   pg=$(pgbench -n -c "$c" -j 2 -T "$seconds" -f "$work/insert.sql" "$db_url" 2>/dev/null \
        | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
-  fs=$("$build/fsync_ceiling" "$work/fsync" "$work/order.jpg" "$c" "$seconds")
+  read -r fs fs_p50 fs_p99 < <("$build/fsync_ceiling" "$work/fsync" "$work/order.jpg" "$c" "$seconds")
   rm -rf "$work/fsync" && mkdir -p "$work/fsync"
   # The ceiling of an upload is the slower of its two durable writes.
   ratio=$(python3 -c "print(f'{100*$rps/min($pg,$fs):.1f}%')")
-  printf '%-6s %12s %10s %10s %8s %14s %14s %10s\n' "$c" "$rps" "$p50" "$p99" "$((non2xx + errors))" "$pg" "$fs" "$ratio"
+  printf '%-6s %10s %8s %8s %7s %12.0f %12s %9s %9s %8s\n' "$c" "$rps" "$p50" "$p99" "$((non2xx + errors))" "$pg" "$fs" "$fs_p50" "$fs_p99" "$ratio"
 done

@@ -24,6 +24,7 @@ KHAACHO_PACKAGES=(
   libjwt-dev libssl-dev
   postgresql-15 redis-server
   python3 curl openssl
+  clang libclang-rt-14-dev wrk
 )
 
 # Ports a private server must never take: the system PostgreSQL and Redis,

@@ -109,6 +109,12 @@ int run_serve(const command_line& cl, const config::settings& s) {
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  // CAF's default idle loop sleeps 50 us at a time for 500 rounds before it
+  // waits on a condition variable: on a small machine those wake-ups cost a
+  // core's worth of context switches under load. Spin briefly, then wait to be
+  // notified (enqueue wakes a sleeping worker).
+  cfg.set("work-stealing.aggressive-poll-attempts", 100);
+  cfg.set("work-stealing.moderate-poll-attempts", 0);
   caf::actor_system sys{cfg};
   auto pool = sys.spawn(db_pool, db_pool_config{s.database.url, s.database.pool_size,
                                                 connection_options(s, false)});
@@ -141,6 +147,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.limiter = &limiter;
   deps.uploads_in_flight = &uploads_in_flight;
   deps.limits.max_image_bytes = s.http.max_upload_bytes;
+  deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));
   if (!port) {

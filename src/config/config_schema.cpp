@@ -161,6 +161,8 @@ std::vector<config_key> build_schema() {
     "", "a client silent for this long is dropped", positive_duration<seconds>()));
   k.push_back(make_key<seconds>("http.write-timeout", [](settings& s) -> seconds& { return s.http.write_timeout; },
     "", "a client not reading its answer for this long is dropped", positive_duration<seconds>()));
+  k.push_back(make_key<seconds>("http.upload-deadline", [](settings& s) -> seconds& { return s.http.upload_deadline; },
+    "", "a whole upload body must arrive within this", positive_duration<seconds>()));
   k.push_back(make_key<int64_t>("http.max-in-flight-uploads", [](settings& s) -> int64_t& { return s.http.max_in_flight_uploads; },
     "", "uploads received at once before 503 overloaded", between(int64_t{1}, int64_t{100000})));
   k.push_back(make_key<double>("http.retailer-rate", [](settings& s) -> double& { return s.http.retailer_rate; },

@@ -31,6 +31,8 @@ struct http_settings {
   /// A client that sends nothing for this long is dropped (slowloris).
   seconds read_timeout{10};
   seconds write_timeout{10};
+  /// A whole upload body must arrive within this, however steadily it trickles.
+  seconds upload_deadline{60};
   /// Uploads being received and stored at once; more get 503 overloaded.
   int64_t max_in_flight_uploads = 64;
   /// Per-retailer token bucket for uploads: refill rate and burst.

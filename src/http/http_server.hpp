@@ -45,6 +45,7 @@ public:
 private:
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
+  int listen_fd_ = -1;  ///< seen in the socket-options hook, for the backlog
 };
 
 }  // namespace khaacho::http

@@ -127,6 +127,23 @@ TEST_CASE("a client that stops sending is dropped, not waited for", "[api][postg
   CHECK(srv.order_count() == 0);
 }
 
+TEST_CASE("an upload that trickles in past its deadline gets 408", "[api][postgres]") {
+  khaacho_server srv{{"--http.upload-deadline=1s"}};
+  auto token = token_for("retailer", retailer_a);
+  raw_connection slow{srv.port()};
+  slow.send(upload_head(token, "Content-Length: 5000\r\n") + image_part_head());
+  // A byte every 200 ms never trips the read timeout, only the deadline.
+  std::string resp;
+  for (int i = 0; i < 40 && resp.empty(); ++i) {
+    slow.send("j");
+    resp = slow.read_response(200ms);
+  }
+  CAPTURE(resp);
+  CHECK(status_of_raw(resp) == 408);
+  CHECK(resp.find("request_timeout") != std::string::npos);
+  CHECK(srv.order_count() == 0);
+}
+
 TEST_CASE("100 concurrent uploads of distinct images make 100 orders and 100 blobs",
           "[api][postgres]") {
   khaacho_server srv{{"--http.retailer-burst=1000", "--http.threads=16"}};
