@@ -60,7 +60,7 @@ std::string describe(const caf::error& err) {
   if (err.category() == caf::atom("khaacho")) {
     std::string out = to_string(static_cast<errc>(err.code()));
     const auto& ctx = err.context();
-    if (!ctx.empty() && ctx.match_elements<std::string>())
+    if (!ctx.empty() && ctx.match_element<std::string>(0))
       out += ": " + ctx.get_as<std::string>(0);
     else if (!ctx.empty())
       out += ": " + caf::deep_to_string(ctx);

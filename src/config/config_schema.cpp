@@ -243,6 +243,21 @@ std::vector<config_key> build_schema() {
     "", "score at or above which an item is matched without review", between(0.0, 1.0)));
   k.push_back(make_key<double>("normalize.review", [](settings& s) -> double& { return s.normalize.review; },
     "", "score below which an item is unmatched", between(0.0, 1.0)));
+  // pipeline
+  k.push_back(make_key<seconds>("pipeline.max-processing-time", [](settings& s) -> seconds& { return s.pipeline.max_processing_time; },
+    "", "an order unfinished this long after upload ends FAILED (deadline_exceeded)", positive_duration<seconds>()));
+  k.push_back(make_key<milliseconds>("pipeline.claim-interval", [](settings& s) -> milliseconds& { return s.pipeline.claim_interval; },
+    "", "how often waiting orders are claimed and leases renewed", positive_duration<milliseconds>()));
+  k.push_back(make_key<int64_t>("pipeline.circuit-window", [](settings& s) -> int64_t& { return s.pipeline.circuit_window; },
+    "", "recent attempts a stage's circuit breaker looks at", between(int64_t{1}, int64_t{100000})));
+  k.push_back(make_key<int64_t>("pipeline.circuit-min-calls", [](settings& s) -> int64_t& { return s.pipeline.circuit_min_calls; },
+    "", "attempts needed before a circuit may open", between(int64_t{1}, int64_t{100000})));
+  k.push_back(make_key<double>("pipeline.circuit-failure-ratio", [](settings& s) -> double& { return s.pipeline.circuit_failure_ratio; },
+    "", "share of transient failures that opens a stage's circuit", between(0.01, 1.0)));
+  k.push_back(make_key<seconds>("pipeline.circuit-cooldown", [](settings& s) -> seconds& { return s.pipeline.circuit_cooldown; },
+    "", "how long an open circuit waits before one probe attempt", positive_duration<seconds>()));
+  k.push_back(make_key<bool>("pipeline.backoff-jitter", [](settings& s) -> bool& { return s.pipeline.backoff_jitter; },
+    "", "randomize retry waits between zero and the exponential cap"));
   // cluster
   k.push_back(make_key<std::string>("cluster.redis-url", [](settings& s) -> std::string& { return s.cluster.redis_url; },
     "REDIS_URL", "Redis for cluster mode (empty: single node)", {}, true));

@@ -104,6 +104,21 @@ struct cluster_settings {
   seconds heartbeat_interval{5};
 };
 
+struct pipeline_settings {
+  /// An order still PROCESSING this long after upload (or an operator's
+  /// retry) ends FAILED with reason deadline_exceeded.
+  seconds max_processing_time{24 * 3600};
+  /// How often the registry claims waiting orders and renews leases.
+  milliseconds claim_interval{1000};
+  /// Circuit breaker of every stage gate.
+  int64_t circuit_window = 20;
+  int64_t circuit_min_calls = 10;
+  double circuit_failure_ratio = 0.8;
+  seconds circuit_cooldown{30};
+  /// Full jitter on retry backoff (off only for predictable tests).
+  bool backoff_jitter = true;
+};
+
 struct log_settings {
   std::string level = "info";  ///< trace | debug | info | warn | error
 };
@@ -118,6 +133,7 @@ struct settings {
   extract_settings extract;
   normalize_settings normalize;
   cluster_settings cluster;
+  pipeline_settings pipeline;
   log_settings log;
   /// Keyed by stage name: ocr, extract, normalize, rank, rfq, notify.
   std::map<std::string, stage_policy> stages = default_stages();

@@ -1,0 +1,151 @@
+#include "adapters/db/order_statements.hpp"
+
+namespace khaacho::db {
+
+namespace {
+
+std::string uuid_array_literal(const std::vector<std::string>& ids) {
+  // Ids are UUIDs produced by the database itself: no quoting needed.
+  std::string out = "{";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    out += ids[i];
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit) {
+  return {R"SQL(
+WITH fair AS (
+  -- Oldest first within a retailer, round-robin across retailers: one
+  -- retailer's batch of 500 photos cannot hold back another's single order.
+  SELECT id FROM (
+    SELECT id, created_at,
+           row_number() OVER (PARTITION BY retailer_id ORDER BY created_at) AS turn
+    FROM uploaded_orders
+    WHERE status = 'PROCESSING' AND (owner_node IS NULL OR lease_expires_at < now())) w
+  ORDER BY turn, created_at
+  LIMIT $3::int * 2),
+c AS (
+  SELECT id FROM uploaded_orders
+  WHERE id IN (SELECT id FROM fair)
+    AND status = 'PROCESSING' AND (owner_node IS NULL OR lease_expires_at < now())
+  LIMIT $3::int
+  FOR UPDATE SKIP LOCKED)
+UPDATE uploaded_orders o
+SET owner_node = $1, lease_expires_at = now() + make_interval(secs => $2::int),
+    lease_epoch = o.lease_epoch + 1
+FROM c WHERE o.id = c.id
+RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch,
+  (extract(epoch FROM COALESCE(o.attempts_reset_at, o.created_at)) * 1000)::bigint AS round_started_ms,
+  GREATEST(0, (extract(epoch FROM (o.next_attempt_at - now())) * 1000)::bigint) AS wait_ms,
+  (SELECT COALESCE(json_object_agg(k.stage, k.output), '{}')::text
+     FROM order_stage_checkpoints k WHERE k.order_id = o.id) AS checkpoints,
+  (SELECT COALESCE(json_object_agg(a.stage, json_build_array(a.m, a.n)), '{}')::text
+     FROM (SELECT stage, max(attempt) AS m,
+                  count(*) FILTER (WHERE o.attempts_reset_at IS NULL
+                                      OR started_at >= o.attempts_reset_at) AS n
+           FROM order_stage_attempts WHERE order_id = o.id GROUP BY stage) a) AS attempts
+)SQL",
+          pg_params(node, static_cast<int64_t>(lease.count()), limit)};
+}
+
+pg_statement release_node_leases(const std::string& node) {
+  return {"UPDATE uploaded_orders SET owner_node = NULL, lease_expires_at = NULL"
+          " WHERE owner_node = $1 AND status = 'PROCESSING'",
+          pg_params(node)};
+}
+
+pg_statement renew_leases(const std::string& node, const std::vector<std::string>& order_ids,
+                          std::chrono::seconds lease) {
+  return {"UPDATE uploaded_orders SET lease_expires_at = now() + make_interval(secs => $3::int)"
+          " WHERE owner_node = $1 AND id = ANY($2::uuid[]) AND status = 'PROCESSING'",
+          pg_params(node, uuid_array_literal(order_ids), static_cast<int64_t>(lease.count()))};
+}
+
+pg_statement record_checkpoint(const std::string& order_id, int64_t epoch, const std::string& stage,
+                               int32_t attempt, int64_t started_ms, const std::string& output,
+                               const std::string& node, std::chrono::seconds lease) {
+  return {R"SQL(
+WITH fence AS (
+  UPDATE uploaded_orders
+  SET current_stage = $3, next_attempt_at = NULL,
+      lease_expires_at = now() + make_interval(secs => $8::int)
+  WHERE id = $1::uuid AND lease_epoch = $2::bigint AND status = 'PROCESSING'
+  RETURNING id),
+att AS (
+  INSERT INTO order_stage_attempts (order_id, stage, attempt, started_at, finished_at, outcome,
+                                    node, lease_epoch)
+  SELECT id, $3, $4::int, to_timestamp($5::bigint / 1000.0), now(), 'succeeded', $7, $2::bigint
+  FROM fence
+  ON CONFLICT (order_id, stage, attempt) DO NOTHING),
+cp AS (
+  INSERT INTO order_stage_checkpoints (order_id, stage, output, lease_epoch)
+  SELECT id, $3, $6::jsonb, $2::bigint FROM fence
+  ON CONFLICT (order_id, stage) DO UPDATE
+    SET output = EXCLUDED.output, lease_epoch = EXCLUDED.lease_epoch, completed_at = now())
+SELECT count(*) AS fenced FROM fence
+)SQL",
+          pg_params(order_id, epoch, stage, attempt, started_ms, output, node,
+                    static_cast<int64_t>(lease.count()))};
+}
+
+pg_statement record_failed_attempt(const std::string& order_id, int64_t epoch,
+                                   const std::string& stage, int32_t attempt, int64_t started_ms,
+                                   const std::string& outcome, const std::string& error,
+                                   const std::string& node, std::chrono::milliseconds next_wait) {
+  return {R"SQL(
+WITH fence AS (
+  UPDATE uploaded_orders
+  SET current_stage = $3, next_attempt_at = now() + $9::bigint * interval '1 millisecond'
+  WHERE id = $1::uuid AND lease_epoch = $2::bigint AND status = 'PROCESSING'
+  RETURNING id),
+att AS (
+  INSERT INTO order_stage_attempts (order_id, stage, attempt, started_at, finished_at, outcome,
+                                    error, node, lease_epoch)
+  SELECT id, $3, $4::int, to_timestamp($5::bigint / 1000.0), now(), $6, $7, $8, $2::bigint
+  FROM fence
+  ON CONFLICT (order_id, stage, attempt) DO NOTHING)
+SELECT count(*) AS fenced FROM fence
+)SQL",
+          pg_params(order_id, epoch, stage, attempt, started_ms, outcome, error, node,
+                    static_cast<int64_t>(next_wait.count()))};
+}
+
+pg_statement finish_order(const std::string& order_id, int64_t epoch, const std::string& status,
+                          const std::string& reason) {
+  return {"UPDATE uploaded_orders SET status = $3::order_status, failure_reason = $4,"
+          " completed_at = now(), owner_node = NULL, lease_expires_at = NULL,"
+          " next_attempt_at = NULL"
+          " WHERE id = $1::uuid AND lease_epoch = $2::bigint AND status = 'PROCESSING'",
+          pg_params(order_id, epoch, status,
+                    reason.empty() ? std::optional<std::string>{} : std::optional<std::string>{reason})};
+}
+
+pg_statement retry_failed_order(const std::string& order_id) {
+  return {"UPDATE uploaded_orders SET status = 'PROCESSING', failure_reason = NULL,"
+          " completed_at = NULL, owner_node = NULL, lease_expires_at = NULL,"
+          " next_attempt_at = NULL, attempts_reset_at = now(), lease_epoch = lease_epoch + 1"
+          " WHERE id = $1::uuid AND status = 'FAILED' RETURNING id::text AS id",
+          pg_params(order_id)};
+}
+
+pg_statement cancel_processing_order(const std::string& order_id) {
+  return {"UPDATE uploaded_orders SET status = 'FAILED', failure_reason = 'cancelled',"
+          " completed_at = now(), owner_node = NULL, lease_expires_at = NULL,"
+          " next_attempt_at = NULL, lease_epoch = lease_epoch + 1"
+          " WHERE id = $1::uuid AND status = 'PROCESSING' RETURNING id::text AS id",
+          pg_params(order_id)};
+}
+
+pg_statement run_order_now(const std::string& order_id) {
+  return {"UPDATE uploaded_orders SET next_attempt_at = now()"
+          " WHERE id = $1::uuid AND status = 'PROCESSING' RETURNING id::text AS id",
+          pg_params(order_id)};
+}
+
+}  // namespace khaacho::db
