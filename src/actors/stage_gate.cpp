@@ -169,8 +169,9 @@ gate_actor spawn_stage_gate(caf::actor_system& sys, gate_config cfg, stage_facto
     st.stats.stage = cfg.stage;
     return {
       [self](run_atom, stage_request& req) -> caf::result<stage_result> {
-        auto promise = self->make_response_promise<stage_result>();
+        // Before the promise: making it takes the sender out of the message.
         auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+        auto promise = self->make_response_promise<stage_result>();
         auto key = req.retailer_id;
         self->state.queue.push(key, waiting_attempt{std::move(req), promise, requester});
         dispatch(self);
