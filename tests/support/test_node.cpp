@@ -1,0 +1,119 @@
+#include "support/test_node.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include "actors/blocking_stage.hpp"
+#include "actors/db_pool.hpp"
+#include "actors/pipeline.hpp"
+#include "adapters/db/pg_connection.hpp"
+#include "common/errc.hpp"
+#include "common/log.hpp"
+
+namespace khaacho::test {
+
+const char* const test_stage_effects_ddl =
+  "CREATE TABLE IF NOT EXISTS test_stage_effects ("
+  " order_id uuid NOT NULL, stage text NOT NULL, node text NOT NULL,"
+  " invocations int NOT NULL DEFAULT 1, PRIMARY KEY (order_id, stage))";
+
+namespace {
+
+int64_t env_int(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::atoll(v) : fallback;
+}
+
+std::string env_str(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+}  // namespace
+
+int run_test_node() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  log::init("warn");
+
+  auto node = env_str("KHAACHO_TEST_NODE");
+  auto url = env_str("DATABASE_URL");
+  auto latency = std::chrono::milliseconds{env_int("KHAACHO_TEST_LATENCY_MS", 20)};
+  auto fail_stage = env_str("KHAACHO_TEST_FAIL_STAGE");
+
+  config::settings s;
+  s.database.url = url;
+  s.node.lease_duration = std::chrono::seconds{env_int("KHAACHO_TEST_LEASE_S", 5)};
+  s.node.max_in_flight = env_int("KHAACHO_TEST_IN_FLIGHT", 50);
+  s.pipeline.claim_interval = std::chrono::milliseconds{200};
+  for (auto& kv : s.stages) {
+    kv.second.initial_backoff = std::chrono::milliseconds{env_int("KHAACHO_TEST_BACKOFF_MS", 50)};
+    kv.second.max_backoff = std::chrono::hours{1};
+    kv.second.timeout = std::chrono::seconds{10};
+    kv.second.max_concurrent = 50;
+    kv.second.max_per_second = 100000;
+  }
+  s.pipeline.backoff_jitter = false;
+
+  caf::actor_system_config cfg;
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.set("work-stealing.moderate-poll-attempts", 0);
+  caf::actor_system sys{cfg};
+  auto pool = sys.spawn(db_pool, db_pool_config{url, 4, db::pg_options{}});
+
+  std::map<std::string, stage_factory> stages;
+  for (const char* name : pipeline_stages) {
+    std::string stage = name;
+    stages[stage] = [&sys, stage, node, url, latency, fail_stage]() {
+      return spawn_blocking_stage(sys, stage, [=]() -> stage_function {
+        // One connection per worker, opened once (like a TessBaseAPI).
+        auto conn = std::make_shared<std::unique_ptr<db::pg_connection>>();
+        return [=](const stage_request& req,
+                   const std::atomic<bool>& cancelled) -> caf::expected<stage_result> {
+          auto until = std::chrono::steady_clock::now() + latency;
+          while (!cancelled && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds{2});
+          if (!*conn) {
+            auto c = db::pg_connection::open(url);
+            if (!c)
+              return c.error();
+            *conn = std::make_unique<db::pg_connection>(std::move(*c));
+          }
+          auto effect = (*conn)->exec(
+            "INSERT INTO test_stage_effects (order_id, stage, node) VALUES ($1::uuid, $2, $3)"
+            " ON CONFLICT (order_id, stage) DO UPDATE"
+            " SET invocations = test_stage_effects.invocations + 1",
+            db::pg_params(req.order_id, req.stage, node));
+          if (!effect)
+            return effect.error();
+          if (req.stage == fail_stage && req.attempt == 1)
+            return stage_failure(errc::upstream_unavailable, "first attempt fails");
+          return stage_result{};
+        };
+      }, 8);
+    };
+  }
+  auto p = start_pipeline(sys, pool, s, node, stages);
+  if (!p) {
+    std::cerr << "cannot start: " << describe(p.error()) << "\n";
+    return 1;
+  }
+  std::cout << "NODE READY" << std::endl;
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  bool clean = stop_pipeline(sys, *p, std::chrono::seconds{10});
+  caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  std::cout << (clean ? "NODE STOPPED" : "NODE STOPPED LATE") << std::endl;
+  return 0;
+}
+
+}  // namespace khaacho::test

@@ -1,0 +1,23 @@
+// A pipeline node with test stages, run as a child process by tests that
+// kill -9 it, start two at once, or stop it with SIGTERM. Configured by
+// environment:
+//   KHAACHO_TEST_NODE        node id (its presence selects this mode)
+//   DATABASE_URL             a migrated database with table test_stage_effects
+//   KHAACHO_TEST_LATENCY_MS  work time of every stage (default 20)
+//   KHAACHO_TEST_FAIL_STAGE  a stage whose first attempt fails transiently
+//   KHAACHO_TEST_BACKOFF_MS  initial backoff of every stage (default 50)
+//   KHAACHO_TEST_LEASE_S     lease duration (default 5)
+//   KHAACHO_TEST_IN_FLIGHT   max in-flight orders (default 50)
+// Every stage call counts itself in test_stage_effects (order, stage).
+#pragma once
+
+#include <string>
+
+namespace khaacho::test {
+
+/// The SQL that creates the effects table the node writes to.
+extern const char* const test_stage_effects_ddl;
+
+int run_test_node();
+
+}  // namespace khaacho::test
