@@ -29,6 +29,7 @@
 #include "http/health_routes.hpp"
 #include "http/http_server.hpp"
 #include "http/order_routes.hpp"
+#include "services/backlog_gate.hpp"
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/upload_service.hpp"
@@ -156,6 +157,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   services::order_queries queries{db};
   services::rate_limiter limiter{s.http.retailer_rate, static_cast<double>(s.http.retailer_burst)};
   services::inflight_gate uploads_in_flight{s.http.max_in_flight_uploads};
+  services::backlog_gate backlog{db, s.node.max_backlog};
 
   http::http_server::options http_opts;
   http_opts.threads = static_cast<int>(s.http.threads);
@@ -171,6 +173,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.queries = &queries;
   deps.limiter = &limiter;
   deps.uploads_in_flight = &uploads_in_flight;
+  deps.backlog = &backlog;
   deps.limits.max_image_bytes = s.http.max_upload_bytes;
   deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);

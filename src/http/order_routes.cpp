@@ -102,6 +102,12 @@ void handle_upload(const order_routes_deps& d, const httplib::Request& req,
                                 "this node is receiving too many uploads; retry shortly",
                                 std::chrono::seconds{1});
   }
+  if (d.backlog != nullptr && d.backlog->over_limit()) {
+    close_after(res);
+    return send_retryable_error(res, 503, "overloaded",
+                                "too many orders are waiting to be processed; retry later",
+                                std::chrono::seconds{30});
+  }
   // Rate limit by the token's retailer, or by the operator's identity.
   auto bucket = who->role == auth::role::retailer ? "r:" + who->retailer_id : "s:" + who->subject;
   std::chrono::milliseconds retry_after{0};

@@ -5,6 +5,7 @@
 
 #include "adapters/auth/token_verifier.hpp"
 #include "http/upload_body.hpp"
+#include "services/backlog_gate.hpp"
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/upload_service.hpp"
@@ -21,6 +22,7 @@ struct order_routes_deps {
   const services::order_queries* queries = nullptr;
   services::rate_limiter* limiter = nullptr;
   services::inflight_gate* uploads_in_flight = nullptr;
+  services::backlog_gate* backlog = nullptr;
   upload_limits limits;
 };
 

@@ -111,6 +111,25 @@ TEST_CASE("beyond the in-flight cap uploads get 503 overloaded", "[api][postgres
   CHECK(accepted);
 }
 
+TEST_CASE("a database backlog over its limit refuses uploads with 503", "[api][postgres]") {
+  khaacho_server srv{{"--node.max-backlog=2"}};
+  auto cli = srv.client();
+  auto token = token_for("retailer", retailer_a);
+  // No pipeline runs in this build of serve, so accepted orders stay unowned.
+  for (uint32_t i = 0; i < 2; ++i) {
+    auto ok = upload(cli, token, make_jpeg(70 + i));
+    REQUIRE(ok);
+    REQUIRE(ok->status == 202);
+    std::this_thread::sleep_for(600ms);  // past the count's cache
+  }
+  auto refused = upload(cli, token, make_jpeg(72));
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK(json_field(refused->body, "/error/code") == "overloaded");
+  CHECK(refused->has_header("Retry-After"));
+  CHECK(srv.order_count() == 2);
+}
+
 TEST_CASE("a client that stops sending is dropped, not waited for", "[api][postgres]") {
   khaacho_server srv{{"--http.read-timeout=1s"}};
   auto token = token_for("retailer", retailer_a);
