@@ -6,6 +6,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/order_registry.hpp"
+#include "adapters/db/order_statements.hpp"
 #include "support/pipeline_harness.hpp"
 
 using namespace khaacho;
@@ -150,4 +151,28 @@ TEST_CASE("graceful stop lets running attempts finish and releases leases", "[ac
   REQUIRE(row);
   CHECK(row->row(0).get<bool>("free"));
   CHECK(row->row(0).get<std::string>("s") == "PROCESSING");
+}
+
+TEST_CASE("leases of live orders are renewed, so no other node can claim them",
+          "[actors][postgres]") {
+  pipeline_harness h{[](config::settings& s) {
+    s.node.lease_duration = std::chrono::seconds{1};
+    s.stages["ocr"].timeout = 10s;
+  }};
+  h.script->set("ocr", [](const stage_request&) {
+    return stage_action{stage_action_kind::succeed, 2500ms, std::nullopt};
+  });
+  auto id = h.add_order();
+  h.start();
+  while (h.script->calls("ocr").empty())
+    std::this_thread::sleep_for(5ms);
+  // For longer than two lease periods, an intruder finds nothing to claim.
+  for (int i = 0; i < 20; ++i) {
+    auto stolen = h.db().exec(db::claim_orders("intruder", std::chrono::seconds{60}, 10));
+    REQUIRE(stolen);
+    CHECK(stolen->size() == 0);
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(h.wait_terminal({id}, 20s));
+  CHECK(h.status(id) == "COMPLETED");
 }
