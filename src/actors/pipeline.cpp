@@ -1,11 +1,19 @@
 #include "actors/pipeline.hpp"
 
+#include <thread>
+
 #include <caf/scoped_actor.hpp>
 
 #include "actors/order_registry.hpp"
 #include "common/errc.hpp"
 
 namespace khaacho {
+
+int64_t resolved_concurrency(const config::stage_policy& policy) {
+  if (policy.max_concurrent > 0)
+    return policy.max_concurrent;
+  return std::max<int64_t>(1, std::thread::hardware_concurrency());
+}
 
 caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor pool,
                                        const config::settings& s, const std::string& node,
@@ -24,7 +32,7 @@ caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor poo
     const auto& policy = s.stages.at(name);
     gate_config gc;
     gc.stage = name;
-    gc.max_concurrent = policy.max_concurrent;
+    gc.max_concurrent = resolved_concurrency(policy);
     gc.max_per_second = policy.max_per_second;
     gc.timeout = policy.timeout;
     gc.circuit.window = static_cast<size_t>(s.pipeline.circuit_window);

@@ -27,6 +27,9 @@ caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor poo
                                        const config::settings& s, const std::string& node,
                                        std::map<std::string, stage_factory> stages);
 
+/// A stage's max_concurrent, with 0 meaning one per core.
+int64_t resolved_concurrency(const config::stage_policy& policy);
+
 /// Graceful stop from a non-CAF thread (BLOCKS up to `grace`): no more
 /// claims, running attempts finish and are checkpointed, leases are
 /// released; then gates and stages stop. False when the grace ran out.

@@ -1,17 +1,19 @@
 #include "app/pipeline_stages.hpp"
 
 #include "actors/stage_protocol.hpp"
+#include "actors/stages/extract_stage.hpp"
+#include "actors/stages/ocr_stage.hpp"
 
 namespace khaacho::app {
 
 std::map<std::string, stage_factory> production_stages(caf::actor_system& sys, db_pool_actor pool,
                                                        const config::settings& s) {
-  (void)sys;
-  (void)pool;
-  (void)s;
-  // Stage implementations register here as they land (OCR and extraction,
-  // then normalization, ranking, RFQs and notifications).
-  return {};
+  stages::stage_context ctx{&sys, pool, s};
+  // Normalization, ranking, RFQs and notifications register here as they land.
+  return {
+    {"ocr", stages::make_ocr_stage(ctx)},
+    {"extract", stages::make_extract_stage(ctx)},
+  };
 }
 
 std::vector<std::string> missing_stages(const std::map<std::string, stage_factory>& stages) {

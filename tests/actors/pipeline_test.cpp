@@ -142,7 +142,7 @@ TEST_CASE("a killed stage actor is restarted by its gate and the attempt retried
   for (int i = 0; i < 200 && ocr_calls == 0; ++i)
     std::this_thread::sleep_for(5ms);
   REQUIRE(ocr_calls == 1);
-  caf::anon_send_exit(h.latest_stages->at("ocr"), caf::exit_reason::kill);
+  caf::anon_send_exit(h.latest_stages->get("ocr"), caf::exit_reason::kill);
   REQUIRE(h.wait_terminal({id}, 20s));
   CHECK(h.status(id) == "COMPLETED");
   auto ocr = h.attempts(id, "ocr");

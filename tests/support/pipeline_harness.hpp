@@ -31,8 +31,7 @@ public:
   ~pipeline_harness();
 
   std::shared_ptr<stage_script> script = std::make_shared<stage_script>();
-  std::shared_ptr<std::map<std::string, stage_actor>> latest_stages =
-    std::make_shared<std::map<std::string, stage_actor>>();
+  std::shared_ptr<latest_stage_actors> latest_stages = std::make_shared<latest_stage_actors>();
 
   /// Starts the pipeline (separate from construction so tests can script
   /// stages and insert orders first).

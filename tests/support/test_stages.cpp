@@ -75,7 +75,7 @@ void wait_for(std::chrono::milliseconds d, const std::atomic<bool>& cancelled) {
 
 std::map<std::string, stage_factory>
 make_test_stages(caf::actor_system& sys, std::shared_ptr<stage_script> script, size_t workers,
-                 std::shared_ptr<std::map<std::string, stage_actor>> latest) {
+                 std::shared_ptr<latest_stage_actors> latest) {
   std::map<std::string, stage_factory> out;
   for (const char* name : pipeline_stages) {
     std::string stage = name;
@@ -113,7 +113,7 @@ make_test_stages(caf::actor_system& sys, std::shared_ptr<stage_script> script, s
         };
       }, workers);
       if (latest)
-        (*latest)[stage] = actor;
+        latest->set(stage, actor);
       return actor;
     };
   }

@@ -60,10 +60,28 @@ private:
   std::map<std::string, int> max_running_;
 };
 
+/// The newest actor of each stage (gates call factories concurrently).
+class latest_stage_actors {
+public:
+  void set(const std::string& stage, stage_actor a) {
+    std::lock_guard<std::mutex> g{mtx_};
+    actors_[stage] = std::move(a);
+  }
+  stage_actor get(const std::string& stage) const {
+    std::lock_guard<std::mutex> g{mtx_};
+    auto it = actors_.find(stage);
+    return it == actors_.end() ? stage_actor{} : it->second;
+  }
+
+private:
+  mutable std::mutex mtx_;
+  std::map<std::string, stage_actor> actors_;
+};
+
 /// Blocking stages (detached worker pools of `workers` threads) that follow
 /// `script`. `latest` receives each stage's newest actor (to kill it).
 std::map<std::string, stage_factory>
 make_test_stages(caf::actor_system& sys, std::shared_ptr<stage_script> script, size_t workers,
-                 std::shared_ptr<std::map<std::string, stage_actor>> latest = nullptr);
+                 std::shared_ptr<latest_stage_actors> latest = nullptr);
 
 }  // namespace khaacho::test

@@ -1,0 +1,216 @@
+// Tesseract on a folder of photographed order lists with ground truth
+// (dev-NNN.{jpg,png,webp} + dev-NNN.json with "lines" and "quality", the
+// layout of ../shared/data/orders-dev): time per image on one core (median,
+// p95), character accuracy against the drawn lines by quality, and
+// throughput with one engine per core.
+// Usage: ocr_bench DIR [--psm N] [--binarize] [--max-width W] [--min-width W] [--threads N]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "adapters/ocr/tesseract_ocr.hpp"
+#include "common/errc.hpp"
+
+namespace fs = std::filesystem;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct sample {
+  std::string path;
+  std::string quality;
+  std::string truth;  ///< lines joined by '\n', lower-cased
+  std::string bytes;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+/// Collapses runs of whitespace to one space per line, drops empty lines.
+std::string normalize(const std::string& s) {
+  std::string out;
+  bool space = false;
+  bool line_start = true;
+  for (char c : s) {
+    if (c == '\n') {
+      if (!line_start)
+        out += '\n';
+      line_start = true;
+      space = false;
+    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+      space = !line_start;
+    } else {
+      if (space)
+        out += ' ';
+      out += c;
+      space = false;
+      line_start = false;
+    }
+  }
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
+  return out;
+}
+
+/// 1 - edit distance / longer length, over bytes (like difflib's ratio in spirit).
+double similarity(const std::string& a, const std::string& b) {
+  if (a.empty() && b.empty())
+    return 1.0;
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return 1.0 - static_cast<double>(prev[b.size()]) / static_cast<double>(std::max(a.size(), b.size()));
+}
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: ocr_bench DIR [--psm N] [--binarize] [--max-width W] [--min-width W] [--threads N]\n");
+    return 2;
+  }
+  khaacho::ocr::cleanup_options cleanup;
+  int psm = 6;
+  int threads = static_cast<int>(std::thread::hardware_concurrency());
+  std::string only;  // comma-separated file stems, e.g. dev-001,dev-013
+  std::string dump;  // folder for each image's OCR text (<stem>.txt)
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--psm" && i + 1 < argc)
+      psm = std::atoi(argv[++i]);
+    else if (a == "--binarize")
+      cleanup.binarize = true;
+    else if (a == "--max-width" && i + 1 < argc)
+      cleanup.max_width = std::atoi(argv[++i]);
+    else if (a == "--min-width" && i + 1 < argc)
+      cleanup.min_width = std::atoi(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (a == "--no-flatten")
+      cleanup.flatten_light = false;
+    else if (a == "--no-deskew")
+      cleanup.deskew = false;
+    else if (a == "--only" && i + 1 < argc)
+      only = argv[++i];
+    else if (a == "--dump" && i + 1 < argc)
+      dump = argv[++i];
+  }
+  std::vector<sample> samples;
+  for (const auto& e : fs::directory_iterator(argv[1])) {
+    auto ext = e.path().extension().string();
+    if (ext != ".jpg" && ext != ".png" && ext != ".webp")
+      continue;
+    if (!only.empty() && ("," + only + ",").find("," + e.path().stem().string() + ",") == std::string::npos)
+      continue;
+    auto json_path = e.path();
+    json_path.replace_extension(".json");
+    if (!fs::exists(json_path))
+      continue;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.load(json_path.string()).get(doc))
+      continue;
+    sample s;
+    s.path = e.path().string();
+    std::string_view q;
+    if (!doc["quality"].get(q))
+      s.quality = std::string{q};
+    simdjson::dom::array lines;
+    if (!doc["lines"].get(lines))
+      for (auto l : lines) {
+        std::string_view t;
+        if (!l.get(t))
+          s.truth += std::string{t} + "\n";
+      }
+    s.truth = normalize(lower(s.truth));
+    s.bytes = slurp(e.path());
+    samples.push_back(std::move(s));
+  }
+  std::sort(samples.begin(), samples.end(), [](auto& a, auto& b) { return a.path < b.path; });
+  auto engine = khaacho::ocr::tesseract_ocr::open("eng+nep", cleanup, psm);
+  if (!engine) {
+    std::fprintf(stderr, "%s\n", khaacho::describe(engine.error()).c_str());
+    return 1;
+  }
+  std::vector<double> secs;
+  std::map<std::string, std::pair<double, int>> by_quality;
+  double total_acc = 0;
+  for (const auto& s : samples) {
+    auto t0 = clock_type::now();
+    auto r = (*engine)->read(s.bytes);
+    double dt = std::chrono::duration<double>(clock_type::now() - t0).count();
+    secs.push_back(dt);
+    double acc = r ? similarity(normalize(lower(r->text)), s.truth) : 0.0;
+    if (!dump.empty() && r) {
+      std::ofstream out{fs::path{dump} / (fs::path{s.path}.stem().string() + ".txt")};
+      out << r->text;
+    }
+    total_acc += acc;
+    by_quality[s.quality].first += acc;
+    by_quality[s.quality].second += 1;
+    std::printf("%-50s %-9s %6.2fs acc=%.3f conf=%.2f\n", s.path.c_str(), s.quality.c_str(), dt, acc,
+                r ? r->confidence : 0.0);
+  }
+  std::printf("\nimages=%zu psm=%d binarize=%d flatten=%d deskew=%d width=[%d,%d]\n",
+              samples.size(), psm, cleanup.binarize ? 1 : 0, cleanup.flatten_light ? 1 : 0,
+              cleanup.deskew ? 1 : 0, cleanup.min_width, cleanup.max_width);
+  std::printf("one core: median %.2f s, p95 %.2f s per image\n", percentile(secs, 0.5),
+              percentile(secs, 0.95));
+  std::printf("char accuracy: all %.3f", samples.empty() ? 0 : total_acc / static_cast<double>(samples.size()));
+  for (auto& kv : by_quality)
+    std::printf("  %s %.3f", kv.first.c_str(), kv.second.first / kv.second.second);
+  std::printf("\n");
+
+  if (threads <= 0)
+    return 0;
+  // Throughput: one engine per thread, like the OCR stage's worker pool.
+  std::atomic<size_t> next{0};
+  auto t0 = clock_type::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      auto e = khaacho::ocr::tesseract_ocr::open("eng+nep", cleanup, psm);
+      if (!e)
+        return;
+      for (size_t i = next++; i < samples.size(); i = next++)
+        (void)(*e)->read(samples[i].bytes);
+    });
+  for (auto& th : pool)
+    th.join();
+  double wall = std::chrono::duration<double>(clock_type::now() - t0).count();
+  std::printf("pool of %d: %.2f images/s (%.1f s for %zu)\n", threads,
+              static_cast<double>(samples.size()) / wall, wall, samples.size());
+  return 0;
+}

@@ -1,0 +1,83 @@
+#include "actors/stages/extract_stage.hpp"
+
+#include <simdjson.h>
+
+#include "actors/blocking_stage.hpp"
+#include "actors/pipeline.hpp"
+#include "adapters/extract/item_extractor.hpp"
+#include "common/json_writer.hpp"
+
+namespace khaacho::stages {
+
+std::string items_json(const std::vector<model::extracted_item>& items) {
+  std::string arr = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& it = items[i];
+    json_object o;
+    o.add("name", it.name).add("quantity", it.quantity);
+    if (it.unit.empty())
+      o.add_null("unit");
+    else
+      o.add("unit", it.unit);
+    o.add("rawUnit", it.raw_unit).add("line", it.line).add("unsure", it.unsure);
+    if (!it.unsure_reason.empty())
+      o.add("unsureReason", it.unsure_reason);
+    arr += (i ? "," : "") + o.str();
+  }
+  arr += "]";
+  json_object out;
+  out.add_raw("items", arr);
+  return out.str();
+}
+
+namespace {
+
+/// The OCR text from the ocr stage's checkpoint.
+caf::expected<std::string> ocr_text(const stage_request& req) {
+  auto it = req.checkpoints.find("ocr");
+  if (it == req.checkpoints.end())
+    return caf::make_error(errc::internal, "extract ran without an OCR checkpoint");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view text;
+  if (parser.parse(it->second).get(doc) || doc["text"].get(text))
+    return caf::make_error(errc::internal, "the OCR checkpoint has no text");
+  return std::string{text};
+}
+
+}  // namespace
+
+stage_factory make_extract_stage(stage_context ctx) {
+  return [ctx]() {
+    auto workers = static_cast<size_t>(resolved_concurrency(ctx.settings.stages.at("extract")));
+    return spawn_blocking_stage(*ctx.sys, "extract", [ctx]() -> stage_function {
+      auto extractor = std::make_shared<caf::expected<std::unique_ptr<extract::item_extractor>>>(
+        extract::make_item_extractor(ctx.settings.extract));
+      return [ctx, extractor](const stage_request& req,
+                              const std::atomic<bool>&) -> caf::expected<stage_result> {
+        if (!*extractor)
+          return extractor->error();
+        auto text = ocr_text(req);
+        if (!text)
+          return text.error();
+        auto items = (**extractor)->extract(*text);
+        if (!items)
+          return items.error();
+        auto json = items_json(*items);
+        auto saved = ctx.db().query({"UPDATE uploaded_orders SET parsed_data = $2::jsonb"
+                                     " WHERE id = $1::uuid AND lease_epoch = $3::bigint",
+                                     db::pg_params(req.order_id, json, req.lease_epoch)});
+        if (!saved)
+          return saved.error();
+        stage_result result{json, false, ""};
+        if (items->empty()) {
+          result.needs_review = true;
+          result.review_reason = "no order items were found on the photo";
+        }
+        return result;
+      };
+    }, workers);
+  };
+}
+
+}  // namespace khaacho::stages

@@ -1,0 +1,26 @@
+// What the production stages share: the actor system and database pool
+// (stage workers are detached actors, so they may wait on the pool), and
+// the settings.
+#pragma once
+
+#include <chrono>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/db_call.hpp"
+#include "actors/db_protocol.hpp"
+#include "config/settings.hpp"
+
+namespace khaacho::stages {
+
+struct stage_context {
+  caf::actor_system* sys = nullptr;
+  db_pool_actor pool;
+  config::settings settings;
+
+  db_client db() const {
+    return db_client{*sys, pool, settings.database.statement_timeout + std::chrono::seconds{5}};
+  }
+};
+
+}  // namespace khaacho::stages

@@ -1,0 +1,26 @@
+// The OCR engine that configuration names.
+#include "adapters/ocr/ocr_engine.hpp"
+
+#include "adapters/ocr/tesseract_ocr.hpp"
+#include "adapters/ocr/vision_ocr.hpp"
+#include "common/errc.hpp"
+
+namespace khaacho::ocr {
+
+caf::expected<std::unique_ptr<ocr_engine>> make_ocr_engine(const config::ocr_settings& s) {
+  if (s.backend == "tesseract") {
+    auto t = tesseract_ocr::open(s.languages);
+    if (!t)
+      return t.error();
+    return std::unique_ptr<ocr_engine>{std::move(*t)};
+  }
+  if (s.backend == "vision") {
+    if (s.vision_api_key.empty())
+      return caf::make_error(errc::bad_input,
+                             "'ocr.vision-api-key' (GOOGLE_VISION_API_KEY) is required for the vision backend");
+    return std::unique_ptr<ocr_engine>{std::make_unique<vision_ocr>(s)};
+  }
+  return caf::make_error(errc::bad_input, "'ocr.backend' must be tesseract or vision");
+}
+
+}  // namespace khaacho::ocr

@@ -1,0 +1,93 @@
+#include "adapters/ocr/page_cleanup.hpp"
+
+#include <algorithm>
+
+#include <leptonica/allheaders.h>
+
+#include "common/errc.hpp"
+#include "model/exif_orientation.hpp"
+
+namespace khaacho::ocr {
+
+void pix_deleter::operator()(Pix* p) const noexcept {
+  if (p != nullptr)
+    pixDestroy(&p);
+}
+
+namespace {
+
+pix_ptr adopt(PIX* p) {
+  return pix_ptr{p};
+}
+
+/// Applies EXIF orientation 2..8 (mirror and/or rotate) so the page is upright.
+pix_ptr upright(pix_ptr pix, int orientation) {
+  PIX* p = pix.get();
+  switch (orientation) {
+    case 2: return adopt(pixFlipLR(nullptr, p));
+    case 3: return adopt(pixRotate180(nullptr, p));
+    case 4: return adopt(pixFlipTB(nullptr, p));
+    case 5: {
+      pix_ptr r{pixRotate90(p, 1)};
+      return adopt(pixFlipLR(nullptr, r.get()));
+    }
+    case 6: return adopt(pixRotate90(p, 1));
+    case 7: {
+      pix_ptr r{pixRotate90(p, -1)};
+      return adopt(pixFlipLR(nullptr, r.get()));
+    }
+    case 8: return adopt(pixRotate90(p, -1));
+    default: return pix;
+  }
+}
+
+}  // namespace
+
+caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
+  if (image_bytes.empty())
+    return caf::make_error(errc::bad_input, "the photo is empty");
+  pix_ptr pix{pixReadMem(reinterpret_cast<const l_uint8*>(image_bytes.data()), image_bytes.size())};
+  if (!pix || pixGetWidth(pix.get()) < 16 || pixGetHeight(pix.get()) < 16)
+    return caf::make_error(errc::bad_input,
+                           "the photo could not be read; please take it again as JPEG or PNG");
+  pix = upright(std::move(pix), model::exif_orientation(image_bytes));
+  if (!pix)
+    return caf::make_error(errc::bad_input, "the photo could not be turned upright");
+
+  pix_ptr gray{pixConvertTo8(pix.get(), 0)};
+  pix.reset();
+  if (!gray)
+    return caf::make_error(errc::bad_input, "the photo's colours could not be read");
+
+  int w = pixGetWidth(gray.get());
+  float factor = 1.0f;
+  if (w < opts.min_width)
+    factor = std::min(3.0f, static_cast<float>(opts.min_width) / static_cast<float>(w));
+  else if (w > opts.max_width)
+    factor = static_cast<float>(opts.max_width) / static_cast<float>(w);
+  if (factor != 1.0f) {
+    pix_ptr scaled{factor < 1.0f ? pixScaleAreaMap(gray.get(), factor, factor)
+                                 : pixScaleGrayLI(gray.get(), factor, factor)};
+    if (scaled)
+      gray = std::move(scaled);
+  }
+
+  // Shadows and uneven light: divide out a smooth background estimate.
+  if (opts.flatten_light)
+    if (pix_ptr flat{pixBackgroundNormSimple(gray.get(), nullptr, nullptr)}; flat)
+      gray = std::move(flat);
+
+  // Small rotations of a phone photo (a few degrees).
+  if (opts.deskew)
+    if (pix_ptr straight{pixDeskew(gray.get(), 0)}; straight)
+      gray = std::move(straight);
+
+  if (opts.binarize) {
+    PIX* bin = nullptr;
+    if (pixSauvolaBinarizeTiled(gray.get(), 25, 0.34f, 1, 1, nullptr, &bin) == 0 && bin != nullptr)
+      return pix_ptr{bin};
+  }
+  return gray;
+}
+
+}  // namespace khaacho::ocr

@@ -1,0 +1,34 @@
+// Leptonica clean-up of an order photo before OCR: decode, honour EXIF
+// orientation, grayscale, scale to a text size Tesseract reads well,
+// flatten uneven lighting, deskew, and (optionally) binarize adaptively.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include <caf/expected.hpp>
+
+struct Pix;
+
+namespace khaacho::ocr {
+
+struct pix_deleter {
+  void operator()(Pix* p) const noexcept;
+};
+using pix_ptr = std::unique_ptr<Pix, pix_deleter>;
+
+struct cleanup_options {
+  /// Page widths outside [min_width, max_width] are scaled into it: small
+  /// photos have text too small for the recognizer, 12-megapixel ones waste
+  /// seconds on pixels that add nothing.
+  int min_width = 1400;
+  int max_width = 2200;
+  bool binarize = false;        ///< Sauvola binarization instead of gray
+  bool flatten_light = true;    ///< divide out a smooth background estimate
+  bool deskew = true;           ///< straighten small rotations
+};
+
+/// Errors: errc::bad_input when the bytes are not a decodable image.
+caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts = {});
+
+}  // namespace khaacho::ocr
