@@ -78,7 +78,7 @@ void claim(registry self) {
   st.claim_again = false;
   ++st.stats.claim_rounds;
   const auto& sc = sup_cfg(self);
-  self->request(sc.pool, sc.db_timeout, query_atom::value, db::claim_orders(sc.node, sc.lease, free))
+  self->request(sc.pool, caf::infinite, query_atom::value, db::claim_orders(sc.node, sc.lease, free))
     .then(
       [self](db::pg_result& rows) {
         auto& st = self->state;
@@ -129,7 +129,7 @@ void renew(registry self) {
   ids.reserve(st.live.size());
   for (auto& kv : st.live)
     ids.push_back(kv.first);
-  self->request(sc.pool, sc.db_timeout, query_atom::value, db::renew_leases(sc.node, ids, sc.lease))
+  self->request(sc.pool, caf::infinite, query_atom::value, db::renew_leases(sc.node, ids, sc.lease))
     .then([](db::pg_result&) {},
           [](caf::error& e) { log::warn("lease renewal failed", {{"error", describe(e)}}); });
 }
@@ -140,7 +140,7 @@ void release_and_reply(registry self) {
     return;
   st.released = true;
   const auto& sc = sup_cfg(self);
-  self->request(sc.pool, sc.db_timeout, query_atom::value, db::release_node_leases(sc.node))
+  self->request(sc.pool, caf::infinite, query_atom::value, db::release_node_leases(sc.node))
     .then(
       [self](db::pg_result& r) {
         log::info("leases released", {{"orders", std::to_string(r.affected_rows)}});
@@ -160,7 +160,7 @@ caf::response_promise operator_action(registry self, db::pg_statement stmt,
                                       std::function<void(bool)> after) {
   auto promise = self->make_response_promise();
   const auto& sc = sup_cfg(self);
-  self->request(sc.pool, sc.db_timeout, query_atom::value, std::move(stmt))
+  self->request(sc.pool, caf::infinite, query_atom::value, std::move(stmt))
     .then(
       [promise, after](db::pg_result& r) mutable {
         bool applied = !r.empty();
@@ -196,7 +196,7 @@ caf::actor spawn_order_registry(caf::actor_system& sys, registry_config cfg) {
     // Orders this node held before a crash or restart are ours to resume
     // now, not after their leases expire.
     const auto& sc = *cfg.supervisors;
-    self->request(sc.pool, sc.db_timeout, query_atom::value, db::release_node_leases(sc.node))
+    self->request(sc.pool, caf::infinite, query_atom::value, db::release_node_leases(sc.node))
       .then([self](db::pg_result&) { claim(self); },
             [self](caf::error& e) {
               log::warn("releasing earlier leases failed", {{"error", describe(e)}});

@@ -75,7 +75,7 @@ void stop(supervisor self) {
 /// else stops the supervisor, leaving the order to the lease sweep.
 void write(supervisor self, db::pg_statement stmt, std::function<void(db::pg_result&)> done) {
   auto attempt = [self, stmt, done]() {
-    self->request(self->state.cfg->pool, self->state.cfg->db_timeout, query_atom::value, stmt)
+    self->request(self->state.cfg->pool, caf::infinite, query_atom::value, stmt)
       .then([done](db::pg_result& r) { done(r); },
             [self](caf::error& e) {
               if (is_transient(e)) {

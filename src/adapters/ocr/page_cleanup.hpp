@@ -24,7 +24,10 @@ struct cleanup_options {
   int min_width = 1400;
   int max_width = 2200;
   bool binarize = false;        ///< Sauvola binarization instead of gray
-  bool flatten_light = true;    ///< divide out a smooth background estimate
+  /// Divide out a smooth background estimate. Off by default: on the dev
+  /// set it made degraded photos worse (noise amplified) and even clean
+  /// synthetic pages unreadable in places; Tesseract's own thresholding copes.
+  bool flatten_light = false;
   bool deskew = true;           ///< straighten small rotations
 };
 

@@ -1,0 +1,132 @@
+// The Tesseract engine on real images rendered here (Leptonica's bitmap
+// font), clean-up behaviour, and the rule-based extractor on what it reads.
+#include <catch2/catch.hpp>
+
+#include <leptonica/allheaders.h>
+
+#include "adapters/extract/item_extractor.hpp"
+#include "adapters/ocr/tesseract_ocr.hpp"
+#include "common/errc.hpp"
+#include "model/exif_orientation.hpp"
+#include "support/error_checks.hpp"
+
+using namespace khaacho;
+
+namespace {
+
+/// A white page with `lines` of black text, encoded as PNG (or JPEG),
+/// optionally rotated by 90 degrees clockwise on disk.
+std::string render_page(const std::vector<std::string>& lines, int format = IFF_PNG,
+                        bool sideways = false) {
+  L_BMF* font = bmfCreate(nullptr, 20);
+  REQUIRE(font != nullptr);
+  PIX* page = pixCreate(900, 80 + 60 * static_cast<int>(lines.size()), 32);
+  pixSetAll(page);
+  int y = 60;
+  for (const auto& line : lines) {
+    l_int32 width = 0;
+    l_int32 overflow = 0;
+    pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &width, &overflow);
+    y += 60;
+  }
+  bmfDestroy(&font);
+  // The bitmap font is small; a phone photo's letters are larger.
+  PIX* big = pixScale(page, 2.0f, 2.0f);
+  pixDestroy(&page);
+  page = big;
+  if (sideways) {
+    PIX* r = pixRotate90(page, 1);
+    pixDestroy(&page);
+    page = r;
+  }
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  pixWriteMem(&data, &size, page, format);
+  pixDestroy(&page);
+  std::string out{reinterpret_cast<char*>(data), size};
+  lept_free(data);
+  return out;
+}
+
+std::unique_ptr<ocr::tesseract_ocr> engine() {
+  auto e = ocr::tesseract_ocr::open("eng+nep");
+  REQUIRE(e);
+  return std::move(*e);
+}
+
+}  // namespace
+
+TEST_CASE("Tesseract reads a rendered order list and the extractor finds its items",
+          "[ocr][tesseract]") {
+  auto page = render_page({"Ram Kirana Pasal", "1. chini 10 kg", "2. Wai Wai chicken - 5 carton",
+                           "3. Dettol soap x 12 pcs", "Thank you"});
+  auto e = engine();
+  auto read = e->read(page);
+  REQUIRE(read);
+  CAPTURE(read->text);
+  // Leptonica's bitmap font is crude: assert the lines Tesseract reads well.
+  CHECK(read->text.find("Wai Wai chicken") != std::string::npos);
+  CHECK(read->text.find("Dettol soap x 12 pcs") != std::string::npos);
+  CHECK(read->confidence > 0.5);
+  auto extractor = extract::make_item_extractor(config::extract_settings{});
+  REQUIRE(extractor);
+  auto items = (*extractor)->extract(read->text);
+  REQUIRE(items);
+  bool found_soap = false;
+  for (const auto& it : *items)
+    if (it.name.find("Dettol") != std::string::npos) {
+      found_soap = true;
+      CHECK(it.quantity == 12);
+      CHECK(it.unit == "pcs");
+    }
+  CHECK(found_soap);
+  // The shop name and the greeting never become items.
+  for (const auto& it : *items) {
+    CHECK(it.name.find("Pasal") == std::string::npos);
+    CHECK(it.name.find("hank") == std::string::npos);
+  }
+}
+
+TEST_CASE("an empty page reads as no text, not as an error", "[ocr][tesseract]") {
+  auto e = engine();
+  auto read = e->read(render_page({}));
+  REQUIRE(read);
+  CHECK(read->text.find_first_not_of(" \n") == std::string::npos);
+  CHECK(read->confidence == 0.0);
+}
+
+TEST_CASE("bytes that are no image are a permanent bad_input", "[ocr][tesseract]") {
+  auto e = engine();
+  for (std::string bytes : {std::string{}, std::string{"not an image at all"},
+                            std::string{"\xFF\xD8\xFF\xE0"} + std::string(100, '\0')}) {
+    auto read = e->read(bytes);
+    REQUIRE_FALSE(read);
+    CHECK(test::has_code(read.error(), errc::bad_input));
+    CHECK_FALSE(is_transient(read.error()));
+  }
+}
+
+TEST_CASE("an unknown language is refused when the engine is built", "[ocr][tesseract]") {
+  auto e = ocr::tesseract_ocr::open("xxx");
+  REQUIRE_FALSE(e);
+  CHECK(test::has_code(e.error(), errc::bad_input));
+}
+
+TEST_CASE("EXIF orientation is read from the APP1 segment", "[model]") {
+  // SOI, APP1 "Exif\0\0" + little-endian TIFF with one IFD entry 0x0112 = 6.
+  std::string tiff = std::string{"II*\0", 4} + std::string{"\x08\0\0\0", 4} + std::string{"\x01\0", 2}
+                     + std::string{"\x12\x01\x03\0\x01\0\0\0\x06\0\0\0", 12} + std::string(4, '\0');
+  std::string body = std::string{"Exif\0\0", 6} + tiff;
+  std::string jpeg = std::string{"\xFF\xD8\xFF\xE1", 4};
+  auto len = body.size() + 2;
+  jpeg += static_cast<char>(len >> 8);
+  jpeg += static_cast<char>(len & 0xff);
+  jpeg += body;
+  jpeg += std::string{"\xFF\xDA\0\x02", 4};
+  CHECK(model::exif_orientation(jpeg) == 6);
+  // Big-endian and absent tags.
+  std::string be = jpeg;
+  CHECK(model::exif_orientation(std::string{"\xFF\xD8\xFF\xDA", 4}) == 1);
+  CHECK(model::exif_orientation("") == 1);
+  CHECK(model::exif_orientation(jpeg.substr(0, 12)) == 1);  // truncated
+}
