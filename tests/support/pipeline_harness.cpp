@@ -51,8 +51,10 @@ pipeline_harness::pipeline_harness(std::function<void(config::settings&)> tweak,
 }
 
 void pipeline_harness::start() {
-  auto p = start_pipeline(*sys_, pool_, settings_, node_,
-                          make_test_stages(*sys_, script, workers_, latest_stages));
+  auto stages = make_test_stages(*sys_, script, workers_, latest_stages);
+  for (auto& kv : overrides)
+    stages[kv.first] = kv.second;
+  auto p = start_pipeline(*sys_, pool_, settings_, node_, stages);
   if (!p)
     throw std::runtime_error(describe(p.error()));
   pipe_ = std::move(*p);
@@ -83,12 +85,14 @@ db::pg_connection& pipeline_harness::db() {
   return *conn_;
 }
 
-std::string pipeline_harness::add_order(const std::string& retailer_id) {
+std::string pipeline_harness::add_order(const std::string& retailer_id,
+                                        const std::string& image_key) {
   auto id = random_uuid();
   auto r = db().exec("INSERT INTO uploaded_orders (id, retailer_id, image_key, image_url,"
                      " image_content_type, image_size) VALUES ($1::uuid, $2::uuid, $3, $4,"
                      " 'image/jpeg', 10)",
-                     db::pg_params(id, retailer_id, "orders/test_order_" + id + ".jpg",
+                     db::pg_params(id, retailer_id,
+                                   image_key.empty() ? "orders/test_order_" + id + ".jpg" : image_key,
                                    "file:///test/" + id));
   if (!r)
     throw std::runtime_error(describe(r.error()));

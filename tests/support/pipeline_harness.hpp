@@ -33,12 +33,18 @@ public:
   std::shared_ptr<stage_script> script = std::make_shared<stage_script>();
   std::shared_ptr<latest_stage_actors> latest_stages = std::make_shared<latest_stage_actors>();
 
+  /// Stage factories that replace the test stages (real stages under test).
+  std::map<std::string, stage_factory> overrides;
+
   /// Starts the pipeline (separate from construction so tests can script
   /// stages and insert orders first).
   void start();
 
+  db_pool_actor pool() const { return pool_; }
+
   /// Inserts a PROCESSING order as an upload would; returns its id.
-  std::string add_order(const std::string& retailer_id = "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11");
+  std::string add_order(const std::string& retailer_id = "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11",
+                        const std::string& image_key = "");
   std::vector<std::string> add_orders(int n, const std::string& retailer_id =
                                                "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11");
   /// Tells the registry an upload arrived.

@@ -1,0 +1,107 @@
+// The real OCR and extract stages inside the pipeline (the later stages are
+// test stages): a photo in storage becomes text and items in the database.
+#include <catch2/catch.hpp>
+
+#include <leptonica/allheaders.h>
+
+#include "actors/stages/extract_stage.hpp"
+#include "actors/stages/ocr_stage.hpp"
+#include "adapters/storage/blob_storage.hpp"
+#include "support/pipeline_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace khaacho;
+using namespace khaacho::test;
+
+namespace {
+
+std::string rendered_page(const std::vector<std::string>& lines) {
+  L_BMF* font = bmfCreate(nullptr, 20);
+  PIX* page = pixCreate(900, 80 + 60 * static_cast<int>(lines.size()), 32);
+  pixSetAll(page);
+  int y = 60;
+  for (const auto& line : lines) {
+    l_int32 w = 0;
+    l_int32 o = 0;
+    pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &w, &o);
+    y += 60;
+  }
+  bmfDestroy(&font);
+  PIX* big = pixScale(page, 2.0f, 2.0f);
+  pixDestroy(&page);
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  pixWriteMem(&data, &size, big, IFF_PNG);
+  pixDestroy(&big);
+  std::string out{reinterpret_cast<char*>(data), size};
+  lept_free(data);
+  return out;
+}
+
+struct reading_fixture {
+  temp_dir storage_root;
+  pipeline_harness h{[this](config::settings& s) {
+    s.storage.local_root = storage_root.path().string();
+    s.stages["ocr"].max_concurrent = 1;
+    s.stages["ocr"].timeout = std::chrono::seconds{60};
+  }};
+  std::unique_ptr<storage::blob_storage> store;
+
+  reading_fixture() {
+    auto st = storage::make_blob_storage(h.settings().storage);
+    REQUIRE(st);
+    store = std::move(*st);
+    stages::stage_context ctx{&h.system(), h.pool(), h.settings()};
+    h.overrides["ocr"] = stages::make_ocr_stage(ctx);
+    h.overrides["extract"] = stages::make_extract_stage(ctx);
+  }
+
+  std::string order_with_image(const std::string& key, const std::string& bytes) {
+    REQUIRE(store->put(key, bytes, "image/png"));
+    return h.add_order("0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11", key);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a photo becomes text and items, then moves on", "[actors][postgres][ocr]") {
+  reading_fixture f;
+  auto id = f.order_with_image("orders/list.png",
+                               rendered_page({"Ram Kirana Pasal", "2. Wai Wai chicken - 5 carton",
+                                              "3. Dettol soap x 12 pcs", "Thank you"}));
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}, std::chrono::seconds{90}));
+  CHECK(f.h.status(id) == "COMPLETED");
+  auto row = f.h.db().exec("SELECT extracted_text, ocr_confidence::float8 AS c, parsed_data::text AS p"
+                           " FROM uploaded_orders WHERE id = $1::uuid", db::pg_params(id));
+  REQUIRE(row);
+  auto text = row->row(0).get<std::string>("extracted_text");
+  CAPTURE(text);
+  CHECK(text.find("Dettol") != std::string::npos);
+  CHECK(row->row(0).get<double>("c") > 0.3);
+  auto parsed = row->row(0).get<std::string>("p");
+  CAPTURE(parsed);
+  CHECK(parsed.find(R"("quantity": 12)") != std::string::npos);
+  CHECK(parsed.find(R"("unit": "pcs")") != std::string::npos);
+  CHECK(parsed.find("Pasal") == std::string::npos);
+}
+
+TEST_CASE("a photo that cannot be decoded fails the order with a readable reason",
+          "[actors][postgres][ocr]") {
+  reading_fixture f;
+  auto id = f.order_with_image("orders/broken.png", "\x89PNG\r\n\x1a\n garbage, not an image");
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}, std::chrono::seconds{60}));
+  CHECK(f.h.status(id) == "FAILED");
+  CHECK(f.h.failure_reason(id).find("photo could not be read") != std::string::npos);
+  CHECK(f.h.attempts(id, "ocr").size() == 1);  // permanent: not retried
+}
+
+TEST_CASE("an empty page asks for review instead of failing", "[actors][postgres][ocr]") {
+  reading_fixture f;
+  auto id = f.order_with_image("orders/blank.png", rendered_page({}));
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}, std::chrono::seconds{60}));
+  CHECK(f.h.status(id) == "PENDING_REVIEW");
+  CHECK(f.h.script->calls("normalize").empty());
+}
