@@ -2,41 +2,17 @@
 // test stages): a photo in storage becomes text and items in the database.
 #include <catch2/catch.hpp>
 
-#include <leptonica/allheaders.h>
-
 #include "actors/stages/extract_stage.hpp"
 #include "actors/stages/ocr_stage.hpp"
 #include "adapters/storage/blob_storage.hpp"
 #include "support/pipeline_harness.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_images.hpp"
 
 using namespace khaacho;
 using namespace khaacho::test;
 
 namespace {
-
-std::string rendered_page(const std::vector<std::string>& lines) {
-  L_BMF* font = bmfCreate(nullptr, 20);
-  PIX* page = pixCreate(900, 80 + 60 * static_cast<int>(lines.size()), 32);
-  pixSetAll(page);
-  int y = 60;
-  for (const auto& line : lines) {
-    l_int32 w = 0;
-    l_int32 o = 0;
-    pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &w, &o);
-    y += 60;
-  }
-  bmfDestroy(&font);
-  PIX* big = pixScale(page, 2.0f, 2.0f);
-  pixDestroy(&page);
-  l_uint8* data = nullptr;
-  size_t size = 0;
-  pixWriteMem(&data, &size, big, IFF_PNG);
-  pixDestroy(&big);
-  std::string out{reinterpret_cast<char*>(data), size};
-  lept_free(data);
-  return out;
-}
 
 struct reading_fixture {
   temp_dir storage_root;
@@ -67,7 +43,7 @@ struct reading_fixture {
 TEST_CASE("a photo becomes text and items, then moves on", "[actors][postgres][ocr]") {
   reading_fixture f;
   auto id = f.order_with_image("orders/list.png",
-                               rendered_page({"Ram Kirana Pasal", "2. Wai Wai chicken - 5 carton",
+                               render_text_page({"Ram Kirana Pasal", "2. Wai Wai chicken - 5 carton",
                                               "3. Dettol soap x 12 pcs", "Thank you"}));
   f.h.start();
   REQUIRE(f.h.wait_terminal({id}, std::chrono::seconds{90}));
@@ -99,7 +75,7 @@ TEST_CASE("a photo that cannot be decoded fails the order with a readable reason
 
 TEST_CASE("an empty page asks for review instead of failing", "[actors][postgres][ocr]") {
   reading_fixture f;
-  auto id = f.order_with_image("orders/blank.png", rendered_page({}));
+  auto id = f.order_with_image("orders/blank.png", render_text_page({}));
   f.h.start();
   REQUIRE(f.h.wait_terminal({id}, std::chrono::seconds{60}));
   CHECK(f.h.status(id) == "PENDING_REVIEW");

@@ -2,51 +2,16 @@
 // font), clean-up behaviour, and the rule-based extractor on what it reads.
 #include <catch2/catch.hpp>
 
-#include <leptonica/allheaders.h>
-
 #include "adapters/extract/item_extractor.hpp"
 #include "adapters/ocr/tesseract_ocr.hpp"
 #include "common/errc.hpp"
 #include "model/exif_orientation.hpp"
 #include "support/error_checks.hpp"
+#include "support/test_images.hpp"
 
 using namespace khaacho;
 
 namespace {
-
-/// A white page with `lines` of black text, encoded as PNG (or JPEG),
-/// optionally rotated by 90 degrees clockwise on disk.
-std::string render_page(const std::vector<std::string>& lines, int format = IFF_PNG,
-                        bool sideways = false) {
-  L_BMF* font = bmfCreate(nullptr, 20);
-  REQUIRE(font != nullptr);
-  PIX* page = pixCreate(900, 80 + 60 * static_cast<int>(lines.size()), 32);
-  pixSetAll(page);
-  int y = 60;
-  for (const auto& line : lines) {
-    l_int32 width = 0;
-    l_int32 overflow = 0;
-    pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &width, &overflow);
-    y += 60;
-  }
-  bmfDestroy(&font);
-  // The bitmap font is small; a phone photo's letters are larger.
-  PIX* big = pixScale(page, 2.0f, 2.0f);
-  pixDestroy(&page);
-  page = big;
-  if (sideways) {
-    PIX* r = pixRotate90(page, 1);
-    pixDestroy(&page);
-    page = r;
-  }
-  l_uint8* data = nullptr;
-  size_t size = 0;
-  pixWriteMem(&data, &size, page, format);
-  pixDestroy(&page);
-  std::string out{reinterpret_cast<char*>(data), size};
-  lept_free(data);
-  return out;
-}
 
 std::unique_ptr<ocr::tesseract_ocr> engine() {
   auto e = ocr::tesseract_ocr::open("eng+nep");
@@ -58,7 +23,7 @@ std::unique_ptr<ocr::tesseract_ocr> engine() {
 
 TEST_CASE("Tesseract reads a rendered order list and the extractor finds its items",
           "[ocr][tesseract]") {
-  auto page = render_page({"Ram Kirana Pasal", "1. chini 10 kg", "2. Wai Wai chicken - 5 carton",
+  auto page = test::render_text_page({"Ram Kirana Pasal", "1. chini 10 kg", "2. Wai Wai chicken - 5 carton",
                            "3. Dettol soap x 12 pcs", "Thank you"});
   auto e = engine();
   auto read = e->read(page);
@@ -89,7 +54,7 @@ TEST_CASE("Tesseract reads a rendered order list and the extractor finds its ite
 
 TEST_CASE("an empty page reads as no text, not as an error", "[ocr][tesseract]") {
   auto e = engine();
-  auto read = e->read(render_page({}));
+  auto read = e->read(test::render_text_page({}));
   REQUIRE(read);
   CHECK(read->text.find_first_not_of(" \n") == std::string::npos);
   CHECK(read->confidence == 0.0);

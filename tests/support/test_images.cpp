@@ -33,3 +33,35 @@ std::string make_image(image_kind kind, int width, int height, uint32_t seed) {
 }
 
 }  // namespace khaacho::test
+
+namespace khaacho::test {
+
+std::string render_text_page(const std::vector<std::string>& lines) {
+  L_BMF* font = bmfCreate(nullptr, 20);
+  if (font == nullptr)
+    throw std::runtime_error("bmfCreate failed");
+  PIX* page = pixCreate(900, 80 + 60 * static_cast<int>(lines.size()), 32);
+  pixSetAll(page);
+  int y = 60;
+  for (const auto& line : lines) {
+    l_int32 width = 0;
+    l_int32 overflow = 0;
+    pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &width, &overflow);
+    y += 60;
+  }
+  bmfDestroy(&font);
+  // The bitmap font is small; a phone photo's letters are larger.
+  PIX* big = pixScale(page, 2.0f, 2.0f);
+  pixDestroy(&page);
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  int failed = pixWriteMem(&data, &size, big, IFF_PNG);
+  pixDestroy(&big);
+  if (failed != 0 || data == nullptr)
+    throw std::runtime_error("pixWriteMem failed");
+  std::string out{reinterpret_cast<char*>(data), size};
+  lept_free(data);
+  return out;
+}
+
+}  // namespace khaacho::test

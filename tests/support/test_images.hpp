@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace khaacho::test {
 
@@ -11,6 +12,10 @@ enum class image_kind { jpeg, png, webp };
 
 /// A `width` x `height` picture of noise and stripes, encoded as `kind`.
 std::string make_image(image_kind kind, int width, int height, uint32_t seed);
+
+/// A white page with `lines` of black text (Leptonica's bitmap font, scaled
+/// 2x), encoded as PNG: a real, if crude, order list for OCR tests.
+std::string render_text_page(const std::vector<std::string>& lines);
 
 inline std::string make_jpeg(uint32_t seed, int w = 64, int h = 48) {
   return make_image(image_kind::jpeg, w, h, seed);
