@@ -229,6 +229,8 @@ std::vector<config_key> build_schema() {
     "", "base URL of Google Vision", not_empty()));
   k.push_back(make_key<std::string>("ocr.vision-api-key", [](settings& s) -> std::string& { return s.ocr.vision_api_key; },
     "GOOGLE_VISION_API_KEY", "API key for Google Vision", {}, true));
+  k.push_back(make_key<double>("ocr.min-line-confidence", [](settings& s) -> double& { return s.ocr.min_line_confidence; },
+    "", "items from lines read with less OCR confidence are flagged for review", between(0.0, 1.0)));
   // extract
   k.push_back(make_key<std::string>("extract.backend", [](settings& s) -> std::string& { return s.extract.backend; },
     "", "item extractor", one_of({"rules", "openai"})));

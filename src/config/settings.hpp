@@ -85,6 +85,8 @@ struct ocr_settings {
   std::string languages = "eng+nep";
   std::string vision_endpoint = "https://vision.googleapis.com";
   std::string vision_api_key;  ///< secret
+  /// Items read from a line the engine was less sure of are flagged for review.
+  double min_line_confidence = 0.6;
 };
 
 struct extract_settings {

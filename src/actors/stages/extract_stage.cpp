@@ -6,6 +6,7 @@
 #include "actors/pipeline.hpp"
 #include "adapters/extract/item_extractor.hpp"
 #include "common/json_writer.hpp"
+#include "model/line_confidence.hpp"
 
 namespace khaacho::stages {
 
@@ -32,8 +33,13 @@ std::string items_json(const std::vector<model::extracted_item>& items) {
 
 namespace {
 
-/// The OCR text from the ocr stage's checkpoint.
-caf::expected<std::string> ocr_text(const stage_request& req) {
+struct ocr_reading {
+  std::string text;
+  std::vector<model::ocr_line> lines;
+};
+
+/// The OCR text and line confidences from the ocr stage's checkpoint.
+caf::expected<ocr_reading> ocr_checkpoint(const stage_request& req) {
   auto it = req.checkpoints.find("ocr");
   if (it == req.checkpoints.end())
     return caf::make_error(errc::internal, "extract ran without an OCR checkpoint");
@@ -42,7 +48,17 @@ caf::expected<std::string> ocr_text(const stage_request& req) {
   std::string_view text;
   if (parser.parse(it->second).get(doc) || doc["text"].get(text))
     return caf::make_error(errc::internal, "the OCR checkpoint has no text");
-  return std::string{text};
+  ocr_reading out;
+  out.text = std::string{text};
+  simdjson::dom::array lines;
+  if (!doc["lines"].get(lines))
+    for (auto l : lines) {
+      std::string_view t;
+      double c = 0;
+      if (!l["text"].get(t) && !l["confidence"].get(c))
+        out.lines.push_back({std::string{t}, c});
+    }
+  return out;
 }
 
 }  // namespace
@@ -57,12 +73,14 @@ stage_factory make_extract_stage(stage_context ctx) {
                               const std::atomic<bool>&) -> caf::expected<stage_result> {
         if (!*extractor)
           return extractor->error();
-        auto text = ocr_text(req);
-        if (!text)
-          return text.error();
-        auto items = (**extractor)->extract(*text);
+        auto reading = ocr_checkpoint(req);
+        if (!reading)
+          return reading.error();
+        auto items = (**extractor)->extract(reading->text);
         if (!items)
           return items.error();
+        model::flag_low_confidence_items(*items, reading->lines,
+                                         ctx.settings.ocr.min_line_confidence);
         auto json = items_json(*items);
         auto saved = ctx.db().query({"UPDATE uploaded_orders SET parsed_data = $2::jsonb"
                                      " WHERE id = $1::uuid AND lease_epoch = $3::bigint",

@@ -54,8 +54,16 @@ stage_factory make_ocr_stage(stage_context ctx) {
                                              req.lease_epoch)});
         if (!saved)
           return saved.error();
+        std::string lines = "[";
+        for (size_t i = 0; i < read->lines.size(); ++i) {
+          json_object l;
+          l.add("text", read->lines[i].text).add("confidence", read->lines[i].confidence);
+          lines += (i ? "," : "") + l.str();
+        }
+        lines += "]";
         json_object out;
         out.add("text", read->text).add("confidence", read->confidence).add("engine", (**engine)->name());
+        out.add_raw("lines", lines);
         stage_result result{out.str(), false, ""};
         if (blank(read->text)) {
           result.needs_review = true;

@@ -7,10 +7,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/expected.hpp>
 
 #include "config/settings.hpp"
+#include "model/line_confidence.hpp"
 
 namespace khaacho::ocr {
 
@@ -19,6 +21,9 @@ struct ocr_result {
   double confidence = 0;    ///< mean word confidence, 0..1
   int width = 0;            ///< of the image as read (after orientation)
   int height = 0;
+  /// The lines with the engine's confidence in each, when it reports them
+  /// (Tesseract does); empty otherwise.
+  std::vector<model::ocr_line> lines;
 };
 
 class ocr_engine {

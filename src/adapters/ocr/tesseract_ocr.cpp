@@ -4,6 +4,7 @@
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
 
 #include "common/errc.hpp"
 
@@ -47,6 +48,18 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   out.confidence = out.text.find_first_not_of(" \t\r\n\f") == std::string::npos
                      ? 0.0
                      : std::max(0, api_->MeanTextConf()) / 100.0;
+  if (std::unique_ptr<tesseract::ResultIterator> it{api_->GetIterator()}; it) {
+    do {
+      std::unique_ptr<char[]> line{it->GetUTF8Text(tesseract::RIL_TEXTLINE)};
+      if (!line)
+        continue;
+      std::string text = line.get();
+      while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+      if (!text.empty())
+        out.lines.push_back({text, std::max(0.0f, it->Confidence(tesseract::RIL_TEXTLINE)) / 100.0});
+    } while (it->Next(tesseract::RIL_TEXTLINE));
+  }
   out.width = pixGetWidth(page->get());
   out.height = pixGetHeight(page->get());
   api_->Clear();
