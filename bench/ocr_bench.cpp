@@ -3,7 +3,9 @@
 // layout of ../shared/data/orders-dev): time per image on one core (median,
 // p95), character accuracy against the drawn lines by quality, and
 // throughput with one engine per core.
-// Usage: ocr_bench DIR [--psm N] [--binarize] [--max-width W] [--min-width W] [--threads N]
+// Usage: ocr_bench DIR [--psm N] [--threads N] [--only dev-001,dev-002] [--dump DIR]
+//        clean-up switches: [--binarize] [--no-flatten] [--no-deskew] [--no-denoise]
+//                           [--min-width W] [--max-width W]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -118,8 +120,12 @@ int main(int argc, char** argv) {
       cleanup.min_width = std::atoi(argv[++i]);
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
+    else if (a == "--flatten")
+      cleanup.flatten_light = true;
     else if (a == "--no-flatten")
       cleanup.flatten_light = false;
+    else if (a == "--no-denoise")
+      cleanup.denoise = false;
     else if (a == "--no-deskew")
       cleanup.deskew = false;
     else if (a == "--only" && i + 1 < argc)
@@ -183,9 +189,9 @@ int main(int argc, char** argv) {
     std::printf("%-50s %-9s %6.2fs acc=%.3f conf=%.2f\n", s.path.c_str(), s.quality.c_str(), dt, acc,
                 r ? r->confidence : 0.0);
   }
-  std::printf("\nimages=%zu psm=%d binarize=%d flatten=%d deskew=%d width=[%d,%d]\n",
+  std::printf("\nimages=%zu psm=%d binarize=%d flatten=%d deskew=%d denoise=%d width=[%d,%d]\n",
               samples.size(), psm, cleanup.binarize ? 1 : 0, cleanup.flatten_light ? 1 : 0,
-              cleanup.deskew ? 1 : 0, cleanup.min_width, cleanup.max_width);
+              cleanup.deskew ? 1 : 0, cleanup.denoise ? 1 : 0, cleanup.min_width, cleanup.max_width);
   std::printf("one core: median %.2f s, p95 %.2f s per image\n", percentile(secs, 0.5),
               percentile(secs, 0.95));
   std::printf("char accuracy: all %.3f", samples.empty() ? 0 : total_acc / static_cast<double>(samples.size()));

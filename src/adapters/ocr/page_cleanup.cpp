@@ -59,6 +59,10 @@ caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_op
   if (!gray)
     return caf::make_error(errc::bad_input, "the photo's colours could not be read");
 
+  if (opts.denoise)
+    if (pix_ptr smooth{pixRankFilterGray(gray.get(), 3, 3, 0.5f)}; smooth)
+      gray = std::move(smooth);
+
   int w = pixGetWidth(gray.get());
   float factor = 1.0f;
   if (w < opts.min_width)
