@@ -182,6 +182,10 @@ int main(int argc, char** argv) {
     if (!dump.empty() && r) {
       std::ofstream out{fs::path{dump} / (fs::path{s.path}.stem().string() + ".txt")};
       out << r->text;
+      // Line confidences, as the OCR stage hands them to the extract stage.
+      std::ofstream lines{fs::path{dump} / (fs::path{s.path}.stem().string() + ".lines.tsv")};
+      for (const auto& l : r->lines)
+        lines << l.confidence << '\t' << l.text << '\n';
     }
     total_acc += acc;
     by_quality[s.quality].first += acc;

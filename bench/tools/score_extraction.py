@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Scores OCR + rule-based extraction on a dev set, before catalog matching.
 
-  score_extraction.py DATASET_DIR OCR_TEXT_DIR [--extractor build/extract_items] [-v]
+  score_extraction.py DATASET_DIR OCR_TEXT_DIR [--extractor build/extract_items]
+                      [--no-line-confidence] [-v]
 
 DATASET_DIR holds dev-NNN.json ground truth (items with `text`, `quantity`, `unit`; `lines`);
-OCR_TEXT_DIR holds dev-NNN.txt, e.g. from `build/ocr_bench DATASET_DIR --dump OCR_TEXT_DIR`.
+OCR_TEXT_DIR holds dev-NNN.txt (and dev-NNN.lines.tsv with line confidences, applied as the
+extract stage applies them), e.g. from `build/ocr_bench DATASET_DIR --dump OCR_TEXT_DIR`.
 Extracted items are paired with ground-truth items by the similarity of their source line to the
 written line (difflib >= 0.5, best pairs first). Prints detection precision and recall, how many
-paired items have the right quantity and unit, and how many items came out flagged unsure —
-overall and by image quality. Standard library only.
+paired items have the right quantity and unit, how many items came out flagged unsure, and the
+silent errors (a wrong quantity or unit, or an item that is not on the paper, without an unsure
+flag) — overall and by image quality. Standard library only.
 """
 import difflib, glob, json, os, subprocess, sys
 
@@ -30,7 +33,11 @@ def main():
         if not os.path.exists(txt_path):
             continue
         truth = json.load(open(f))
-        out = subprocess.run([extractor], input=open(txt_path).read(), capture_output=True,
+        cmd = [extractor]
+        lines_path = os.path.join(texts, stem + ".lines.tsv")
+        if os.path.exists(lines_path) and "--no-line-confidence" not in sys.argv:
+            cmd.append(lines_path)
+        out = subprocess.run(cmd, input=open(txt_path).read(), capture_output=True,
                              text=True).stdout
         got = [r.split("\t") for r in out.splitlines() if r]
         want = truth["items"]
@@ -41,7 +48,7 @@ def main():
             if r < 0.5 or i in used_g or j in used_w:
                 continue
             used_g.add(i); used_w.add(j); match[i] = j
-        right = 0
+        right = silent = 0
         for i, j in match.items():
             g, w = got[i], want[j]
             try:
@@ -49,18 +56,22 @@ def main():
             except ValueError:
                 ok = False
             right += ok
+            # A wrong reading nobody is asked about: the costly kind. An item
+            # without a written unit is not counted here (the catalog fills it).
+            silent += (not ok) and not (len(g) > 4 and g[4]) and g[3] != ""
             if verbose and not ok:
                 print(f"{stem}: read {g[2]} {g[3]!r} from {g[0]!r}, written {w['quantity']} {w['unit']!r}")
+        silent += sum(1 for i, g in enumerate(got) if i not in match and not (len(g) > 4 and g[4]))
         for key in ("all", truth.get("quality", "?")):
-            s = stats.setdefault(key, [0, 0, 0, 0, 0])
+            s = stats.setdefault(key, [0, 0, 0, 0, 0, 0])
             s[0] += len(got); s[1] += len(want); s[2] += len(match); s[3] += right
-            s[4] += sum(1 for g in got if len(g) > 4 and g[4])
-    for key, (got, want, matched, right, unsure) in sorted(stats.items()):
+            s[4] += sum(1 for g in got if len(g) > 4 and g[4]); s[5] += silent
+    for key, (got, want, matched, right, unsure, silent) in sorted(stats.items()):
         p = matched / got if got else 0
         r = matched / want if want else 0
         print(f"{key:9s} items {want:4d}  precision {p:.3f}  recall {r:.3f}  "
               f"quantity+unit right {right}/{want} = {right / want if want else 0:.3f}  "
-              f"flagged unsure {unsure}/{got}")
+              f"flagged unsure {unsure}/{got}  silent errors {silent}")
     return 0
 
 
