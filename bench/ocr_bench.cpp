@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   std::string only;  // comma-separated file stems, e.g. dev-001,dev-013
   std::string dump;  // folder for each image's OCR text (<stem>.txt)
+  bool show_specks = false;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--psm" && i + 1 < argc)
@@ -126,6 +127,10 @@ int main(int argc, char** argv) {
       cleanup.flatten_light = false;
     else if (a == "--no-denoise")
       cleanup.denoise = false;
+    else if (a == "--speck-ratio" && i + 1 < argc)
+      cleanup.noisy_speck_ratio = std::atof(argv[++i]);
+    else if (a == "--show-specks")
+      show_specks = true;
     else if (a == "--no-deskew")
       cleanup.deskew = false;
     else if (a == "--only" && i + 1 < argc)
@@ -165,6 +170,19 @@ int main(int argc, char** argv) {
     samples.push_back(std::move(s));
   }
   std::sort(samples.begin(), samples.end(), [](auto& a, auto& b) { return a.path < b.path; });
+  if (show_specks) {
+    // The noise measure the clean-up decides on, per image (no OCR).
+    for (const auto& s : samples) {
+      auto opts = cleanup;
+      opts.denoise = false;
+      opts.deskew = false;
+      auto page = khaacho::ocr::clean_page(s.bytes, opts);
+      if (page)
+        std::printf("%-50s %-9s specks=%.3f\n", s.path.c_str(), s.quality.c_str(),
+                    khaacho::ocr::speck_ratio(page->get()));
+    }
+    return 0;
+  }
   auto engine = khaacho::ocr::tesseract_ocr::open("eng+nep", cleanup, psm);
   if (!engine) {
     std::fprintf(stderr, "%s\n", khaacho::describe(engine.error()).c_str());

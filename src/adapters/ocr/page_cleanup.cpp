@@ -43,6 +43,27 @@ pix_ptr upright(pix_ptr pix, int orientation) {
 
 }  // namespace
 
+double speck_ratio(Pix* gray) {
+  // Dark specks of a pixel or two are noise, not writing: strokes of even
+  // the thinnest pen join into larger components.
+  pix_ptr bin{pixConvertTo1(gray, 128)};
+  if (!bin)
+    return 0.0;
+  BOXA* boxes = pixConnCompBB(bin.get(), 8);
+  if (boxes == nullptr)
+    return 0.0;
+  l_int32 n = boxaGetCount(boxes);
+  l_int32 specks = 0;
+  for (l_int32 i = 0; i < n; ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+    if (w * h <= 4)
+      ++specks;
+  }
+  boxaDestroy(&boxes);
+  return n == 0 ? 0.0 : static_cast<double>(specks) / static_cast<double>(n);
+}
+
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
   if (image_bytes.empty())
     return caf::make_error(errc::bad_input, "the photo is empty");
@@ -74,9 +95,10 @@ caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_op
       gray = std::move(scaled);
   };
   auto denoise = [&] {
-    if (opts.denoise)
-      if (pix_ptr smooth{pixRankFilterGray(gray.get(), 3, 3, 0.5f)}; smooth)
-        gray = std::move(smooth);
+    if (!opts.denoise || speck_ratio(gray.get()) < opts.noisy_speck_ratio)
+      return;
+    if (pix_ptr smooth{pixRankFilterGray(gray.get(), 3, 3, 0.5f)}; smooth)
+      gray = std::move(smooth);
   };
   // Filter on the smaller of the two sizes: before enlarging (the noise is
   // still pixel-sized), after shrinking (a 12-megapixel photo costs less).
