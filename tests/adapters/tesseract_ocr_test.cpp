@@ -2,6 +2,8 @@
 // font), clean-up behaviour, and the rule-based extractor on what it reads.
 #include <catch2/catch.hpp>
 
+#include <leptonica/allheaders.h>
+
 #include "adapters/extract/item_extractor.hpp"
 #include "adapters/ocr/tesseract_ocr.hpp"
 #include "common/errc.hpp"
@@ -94,4 +96,23 @@ TEST_CASE("EXIF orientation is read from the APP1 segment", "[model]") {
   CHECK(model::exif_orientation(std::string{"\xFF\xD8\xFF\xDA", 4}) == 1);
   CHECK(model::exif_orientation("") == 1);
   CHECK(model::exif_orientation(jpeg.substr(0, 12)) == 1);  // truncated
+}
+
+TEST_CASE("the clean-up tells a noisy page from a clean one", "[ocr]") {
+  auto png = test::render_text_page({"1. chini 10 kg", "2. dal 5 kg"});
+  PIX* page = pixReadMem(reinterpret_cast<const l_uint8*>(png.data()), png.size());
+  REQUIRE(page != nullptr);
+  PIX* gray = pixConvertTo8(page, 0);
+  pixDestroy(&page);
+  CHECK(ocr::speck_ratio(gray) < 0.05);
+  // Salt-and-pepper noise: isolated dark pixels all over the page.
+  uint32_t state = 12345;
+  for (l_int32 y = 0; y < pixGetHeight(gray); y += 3)
+    for (l_int32 x = 0; x < pixGetWidth(gray); x += 3) {
+      state = state * 1103515245u + 12345u;
+      if ((state >> 16) % 7 == 0)
+        pixSetPixel(gray, x, y, 0);
+    }
+  CHECK(ocr::speck_ratio(gray) > 0.5);
+  pixDestroy(&gray);
 }
