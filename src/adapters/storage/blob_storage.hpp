@@ -48,8 +48,9 @@ public:
 
   virtual caf::expected<bool> exists(const std::string& key) = 0;
 
-  /// The URL clients see as `imageUrl` (gs://bucket/key or file:///root/key);
-  /// it is informational, the key is what the service uses.
+  /// The URL clients see as `imageUrl` (gs://bucket/key, or local:key for the
+  /// local backend, which never shows the server's path); it is
+  /// informational, the key is what the service uses.
   virtual std::string url_for(const std::string& key) const = 0;
 
   /// Short name for logs and /readyz: "local" or "gcs".

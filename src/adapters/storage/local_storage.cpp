@@ -414,7 +414,8 @@ caf::expected<bool> local_storage::remove(const std::string& key) {
 }
 
 std::string local_storage::url_for(const std::string& key) const {
-  return "file://" + root_ + "/" + key;
+  // Clients see the backend and the key, never the server's folder layout.
+  return "local:" + key;
 }
 
 }  // namespace khaacho::storage
