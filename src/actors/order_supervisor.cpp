@@ -152,8 +152,7 @@ void on_result(supervisor self, stage_result& result) {
 }
 
 std::string outcome_of(const caf::error& e) {
-  if (e == caf::sec::request_timeout
-      || (e.category() == caf::atom("khaacho") && static_cast<errc>(e.code()) == errc::timeout))
+  if (e == caf::sec::request_timeout || has_code(e, errc::timeout))
     return "timed_out";
   if (e.category() == caf::atom("exit"))
     return "crashed";

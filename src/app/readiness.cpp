@@ -26,8 +26,7 @@ http::readiness_probe make_readiness_probe(caf::actor_system& sys, db_pool_actor
       // else came back from a worker, so the actors are up.
       bool actors_down = rows.error() == caf::sec::request_receiver_down;
       report.actors = !actors_down;
-      if (rows.error().category() == caf::atom("khaacho")
-          && static_cast<errc>(rows.error().code()) == errc::db_query_failed) {
+      if (has_code(rows.error(), errc::db_query_failed)) {
         // The server answered, but schema_migrations is missing or unreadable.
         report.database = true;
         report.detail = "schema not migrated: " + describe(rows.error());

@@ -25,6 +25,10 @@ std::string to_string(errc x) {
   return "unknown";
 }
 
+bool has_code(const caf::error& err, errc code) {
+  return err.category() == caf::atom("khaacho") && static_cast<errc>(err.code()) == code;
+}
+
 bool is_transient(const caf::error& err) {
   if (!err)
     return false;

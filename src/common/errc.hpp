@@ -40,6 +40,10 @@ enum class errc : uint8_t {
 /// A stable snake_case name for logs and test output.
 std::string to_string(errc x);
 
+/// True when `err` is our error `code` (and not, say, a CAF error that
+/// happens to share its number).
+bool has_code(const caf::error& err, errc code);
+
 /// True for failures worth retrying after a backoff.
 bool is_transient(const caf::error& err);
 

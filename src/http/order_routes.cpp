@@ -177,7 +177,7 @@ void handle_status(const order_routes_deps& d, const httplib::Request& req,
   auto doc = d.queries->status_document(model::lowercase_uuid(id), scope_of(*who));
   if (!doc) {
     const auto& e = doc.error();
-    if (e.category() == caf::atom("khaacho") && static_cast<errc>(e.code()) == errc::not_found)
+    if (has_code(e, errc::not_found))
       return send_error(res, 404, "not_found", "no such order");
     return send_service_error(res, e);
   }

@@ -35,10 +35,6 @@ std::string utc_date_today() {
   return buf;
 }
 
-/// A not-found marker for the lookups below, distinct from real failures.
-bool is_not_found(const caf::error& e) {
-  return e.category() == caf::atom("khaacho") && static_cast<errc>(e.code()) == errc::not_found;
-}
 
 }  // namespace
 
@@ -82,13 +78,13 @@ caf::expected<upload_answer> upload_service::find_duplicate(const upload_request
 caf::expected<upload_answer> upload_service::accept(const upload_request& req) const {
   if (!req.idempotency_key.empty()) {
     auto seen = find_by_idempotency_key(req);
-    if (seen || !is_not_found(seen.error()))
+    if (seen || !has_code(seen.error(), errc::not_found))
       return seen;
   }
   auto sha256 = sha256_hex(req.image);
   if (!req.allow_duplicate && duplicate_window_.count() > 0) {
     auto dup = find_duplicate(req, sha256);
-    if (dup || !is_not_found(dup.error()))
+    if (dup || !has_code(dup.error(), errc::not_found))
       return dup;
   }
 

@@ -5,8 +5,6 @@
 
 namespace khaacho::test {
 
-inline bool has_code(const caf::error& err, errc code) {
-  return err.category() == caf::atom("khaacho") && static_cast<errc>(err.code()) == code;
-}
+using khaacho::has_code;
 
 }  // namespace khaacho::test

@@ -7,6 +7,7 @@
 
 #include "actors/db_pool.hpp"
 #include "adapters/db/migrator.hpp"
+#include "adapters/db/pg_array_literal.hpp"
 #include "common/digest.hpp"
 #include "common/errc.hpp"
 
@@ -113,10 +114,10 @@ void pipeline_harness::accepted(const std::string& order_id) {
 bool pipeline_harness::wait_terminal(const std::vector<std::string>& ids,
                                      std::chrono::milliseconds timeout) {
   auto until = std::chrono::steady_clock::now() + timeout;
-  std::string list = "{";
-  for (size_t i = 0; i < ids.size(); ++i)
-    list += (i ? "," : "") + ids[i];
-  list += "}";
+  db::pg_array_literal literal;
+  for (const auto& id : ids)
+    literal.add(id);
+  auto list = literal.release();
   for (;;) {
     auto r = db().exec("SELECT count(*) AS n FROM uploaded_orders WHERE id = ANY($1::uuid[])"
                        " AND status = 'PROCESSING'",

@@ -466,31 +466,6 @@ caf::expected<std::string> read_file(const std::string& dir, const char* name) {
 
 }  // namespace
 
-void pg_array_literal::add(std::string_view element) {
-  if (!empty_)
-    text_.push_back(',');
-  empty_ = false;
-  text_.push_back('"');
-  for (char c : element) {
-    if (c == '"' || c == '\\')
-      text_.push_back('\\');
-    text_.push_back(c);
-  }
-  text_.push_back('"');
-}
-
-void pg_array_literal::add_null() {
-  if (!empty_)
-    text_.push_back(',');
-  empty_ = false;
-  text_ += "NULL";
-}
-
-std::string pg_array_literal::release() {
-  text_.push_back('}');
-  return std::move(text_);
-}
-
 std::string to_string(const import_report& r) {
   auto n = [](size_t x) { return std::to_string(x); };
   return "imported " + n(r.products) + " products (" + n(r.products_inserted) + " new, "

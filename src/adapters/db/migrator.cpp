@@ -46,8 +46,7 @@ caf::expected<void> apply_one(pg_connection& conn, const model::migration_file& 
   auto fail = [&](const caf::error& err) -> caf::expected<void> {
     if (conn.healthy())
       conn.exec_script("ROLLBACK");
-    auto code = static_cast<errc>(err.code());
-    if (err.category() == caf::atom("khaacho") && code == errc::db_query_failed)
+    if (has_code(err, errc::db_query_failed))
       return caf::make_error(errc::db_query_failed, f.name + ": " + describe(err));
     return err;
   };

@@ -1,22 +1,8 @@
 #include "adapters/db/order_statements.hpp"
 
+#include "adapters/db/pg_array_literal.hpp"
+
 namespace khaacho::db {
-
-namespace {
-
-std::string uuid_array_literal(const std::vector<std::string>& ids) {
-  // Ids are UUIDs produced by the database itself: no quoting needed.
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    out += ids[i];
-  }
-  out += '}';
-  return out;
-}
-
-}  // namespace
 
 pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit) {
   return {R"SQL(
@@ -62,9 +48,12 @@ pg_statement release_node_leases(const std::string& node) {
 
 pg_statement renew_leases(const std::string& node, const std::vector<std::string>& order_ids,
                           std::chrono::seconds lease) {
+  pg_array_literal ids;
+  for (const auto& id : order_ids)
+    ids.add(id);
   return {"UPDATE uploaded_orders SET lease_expires_at = now() + make_interval(secs => $3::int)"
           " WHERE owner_node = $1 AND id = ANY($2::uuid[]) AND status = 'PROCESSING'",
-          pg_params(node, uuid_array_literal(order_ids), static_cast<int64_t>(lease.count()))};
+          pg_params(node, ids.release(), static_cast<int64_t>(lease.count()))};
 }
 
 pg_statement record_checkpoint(const std::string& order_id, int64_t epoch, const std::string& stage,
