@@ -41,11 +41,10 @@ struct supervisor_config {
   std::vector<pipeline_stage_slot> stages;  ///< in pipeline order
   std::chrono::seconds lease{60};
   std::chrono::milliseconds max_processing_time{24 * 3600 * 1000};
-  /// Unused for pool requests: the pool's workers answer within their own
-  /// statement deadline (and a dead pool answers request_receiver_down), while
-  /// CAF 0.17 keeps every request timeout alive until it expires (memory and a
-  /// late message per write).
-  std::chrono::milliseconds db_timeout{35000};
+  // Pool requests carry no timeout: the pool's workers answer within their
+  // own statement deadline (a dead pool answers request_receiver_down), while
+  // CAF 0.17 keeps every request timeout alive until it expires (memory and a
+  // late message per write).
 };
 
 /// An order as the claim statement hands it over.

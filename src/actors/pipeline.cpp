@@ -23,7 +23,6 @@ caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor poo
   sc->pool = pool;
   sc->lease = s.node.lease_duration;
   sc->max_processing_time = s.pipeline.max_processing_time;
-  sc->db_timeout = s.database.statement_timeout + std::chrono::seconds{5};
   pipeline p;
   for (const char* name : pipeline_stages) {
     auto it = stages.find(name);

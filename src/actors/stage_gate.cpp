@@ -31,7 +31,6 @@ struct gate_state {
   gate_config cfg;
   stage_factory factory;
   stage_actor stage;
-  int64_t stage_restarts = 0;
   model::fair_queue<waiting_attempt> queue;
   model::token_bucket bucket{1.0, 1.0, clock_type::now()};
   model::circuit_breaker circuit;
@@ -145,7 +144,6 @@ gate_actor spawn_stage_gate(caf::actor_system& sys, gate_config cfg, stage_facto
       auto& st = self->state;
       if (dm.source != st.stage.address())
         return;
-      ++st.stage_restarts;
       log::warn("stage actor died; starting a new one",
                 {{"stage", st.cfg.stage}, {"reason", caf::to_string(dm.reason)}});
       st.stage = st.factory();
