@@ -222,6 +222,18 @@ bool is_missing(int err) {
   return err == ENOENT || err == ENOTDIR;
 }
 
+/// Why the parent folder of `key` could not be opened, or no error when it
+/// is simply missing (then the object does not exist either).
+caf::error parent_error(const parent_dir& parent, const char* action, const std::string& key) {
+  if (parent.at_root)
+    return failed(action, key, "storage root", parent.err);
+  if (parent.err == ELOOP)
+    return through_symlink(key);
+  if (is_missing(parent.err))
+    return caf::error{};
+  return failed(action, key, "folder", parent.err);
+}
+
 }  // namespace
 
 caf::expected<std::unique_ptr<local_storage>> local_storage::open(const std::string& root) {
@@ -317,13 +329,9 @@ caf::expected<std::string> local_storage::get(const std::string& key) {
   auto segments = split(key);
   auto parent = open_parent(root_, segments, false);
   if (!parent.fd) {
-    if (parent.at_root)
-      return failed(action, key, "storage root", parent.err);
-    if (parent.err == ELOOP)
-      return through_symlink(key);
-    if (is_missing(parent.err))
-      return not_found(key);
-    return failed(action, key, "folder", parent.err);
+    if (auto err = parent_error(parent, action, key))
+      return err;
+    return not_found(key);
   }
   const auto& leaf = segments.back();
   // O_NONBLOCK: opening a FIFO planted in the root must not hang the caller.
@@ -355,13 +363,9 @@ caf::expected<bool> local_storage::exists(const std::string& key) {
   auto segments = split(key);
   auto parent = open_parent(root_, segments, false);
   if (!parent.fd) {
-    if (parent.at_root)
-      return failed(action, key, "storage root", parent.err);
-    if (parent.err == ELOOP)
-      return through_symlink(key);
-    if (is_missing(parent.err))
-      return false;
-    return failed(action, key, "folder", parent.err);
+    if (auto err = parent_error(parent, action, key))
+      return err;
+    return false;
   }
   struct stat st {};
   if (::fstatat(parent.fd.get(), segments.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -381,13 +385,9 @@ caf::expected<bool> local_storage::remove(const std::string& key) {
   auto segments = split(key);
   auto parent = open_parent(root_, segments, false);
   if (!parent.fd) {
-    if (parent.at_root)
-      return failed(action, key, "storage root", parent.err);
-    if (parent.err == ELOOP)
-      return through_symlink(key);
-    if (is_missing(parent.err))
-      return false;
-    return failed(action, key, "folder", parent.err);
+    if (auto err = parent_error(parent, action, key))
+      return err;
+    return false;
   }
   int dir = parent.fd.get();
   const auto& leaf = segments.back();
