@@ -289,65 +289,54 @@ caf::expected<void> gcs_storage::put(const std::string& key, std::string_view by
   return failure(reply->status, reply->body, *tok, what);
 }
 
-caf::expected<std::string> gcs_storage::get(const std::string& key) {
-  if (!is_valid_key(key))
-    return invalid_key(key);
+caf::expected<long> gcs_storage::object_call(const char* method, const std::string& url,
+                                             const std::string& what, std::string* body) {
   auto tok = token();
   if (!tok)
     return std::move(tok.error());
   http_request req;
-  req.url = object_url(key) + "?alt=media";
+  req.method = method;
+  req.url = url;
   req.headers = {bearer(*tok)};
-  const auto what = "GCS download of '" + key + "'";
   auto reply = perform(req, timeouts_, what);
   if (!reply)
     return std::move(reply.error());
-  if (is_success(reply->status))
-    return std::move(reply->body);
-  if (reply->status == 404)
+  if (!is_success(reply->status) && reply->status != 404)
+    return failure(reply->status, reply->body, *tok, what);
+  if (body != nullptr)
+    *body = std::move(reply->body);
+  return reply->status;
+}
+
+caf::expected<std::string> gcs_storage::get(const std::string& key) {
+  if (!is_valid_key(key))
+    return invalid_key(key);
+  std::string body;
+  auto status = object_call("GET", object_url(key) + "?alt=media",
+                            "GCS download of '" + key + "'", &body);
+  if (!status)
+    return std::move(status.error());
+  if (*status == 404)
     return caf::make_error(errc::not_found, "no GCS object '" + key + "'");
-  return failure(reply->status, reply->body, *tok, what);
+  return body;
 }
 
 caf::expected<bool> gcs_storage::exists(const std::string& key) {
   if (!is_valid_key(key))
     return invalid_key(key);
-  auto tok = token();
-  if (!tok)
-    return std::move(tok.error());
-  http_request req;
-  req.url = object_url(key);
-  req.headers = {bearer(*tok)};
-  const auto what = "GCS lookup of '" + key + "'";
-  auto reply = perform(req, timeouts_, what);
-  if (!reply)
-    return std::move(reply.error());
-  if (is_success(reply->status))
-    return true;
-  if (reply->status == 404)
-    return false;
-  return failure(reply->status, reply->body, *tok, what);
+  auto status = object_call("GET", object_url(key), "GCS lookup of '" + key + "'", nullptr);
+  if (!status)
+    return std::move(status.error());
+  return *status != 404;
 }
 
 caf::expected<bool> gcs_storage::remove(const std::string& key) {
   if (!is_valid_key(key))
     return invalid_key(key);
-  auto tok = token();
-  if (!tok)
-    return std::move(tok.error());
-  http_request req;
-  req.method = "DELETE";
-  req.url = object_url(key);
-  req.headers = {bearer(*tok)};
-  const auto what = "GCS delete of '" + key + "'";
-  auto reply = perform(req, timeouts_, what);
-  if (!reply)
-    return std::move(reply.error());
-  if (is_success(reply->status))
-    return true;
-  if (reply->status == 404)
-    return false;
-  return failure(reply->status, reply->body, *tok, what);
+  auto status = object_call("DELETE", object_url(key), "GCS delete of '" + key + "'", nullptr);
+  if (!status)
+    return std::move(status.error());
+  return *status != 404;
 }
 
 std::string gcs_storage::url_for(const std::string& key) const {

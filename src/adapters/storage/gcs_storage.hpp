@@ -59,6 +59,11 @@ private:
   caf::expected<std::string> token();
   /// Forgets a fetched token (after a 401) so the next call fetches afresh.
   void drop_token(const std::string& rejected);
+  /// Sends `method` to an object `url` with the bearer token. Answers 2xx
+  /// and 404 with the status (the body moved into `*body` when given); any
+  /// other answer is the error.
+  caf::expected<long> object_call(const char* method, const std::string& url,
+                                  const std::string& what, std::string* body);
   /// The error for an unexpected HTTP `status` (after dropping a rejected token).
   caf::error failure(long status, const std::string& body, const std::string& token,
                      const std::string& what);
