@@ -127,19 +127,6 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-/// The service's explanation, `{"error": {"message": ...}}` (Google and
-/// OpenAI both answer so), or nothing.
-std::string explanation(const std::string& body) {
-  if (body.empty())
-    return {};
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  std::string_view message;
-  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS
-      || doc["error"]["message"].get_string().get(message) != simdjson::SUCCESS)
-    return {};
-  return std::string{message};
-}
 
 }  // namespace
 
@@ -196,12 +183,24 @@ bool header_safe(std::string_view v) {
   return true;
 }
 
+std::string service_message(const std::string& body) {
+  if (body.empty())
+    return {};
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view message;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS
+      || doc["error"]["message"].get_string().get(message) != simdjson::SUCCESS)
+    return {};
+  return std::string{message};
+}
+
 caf::error classify_status(const http_reply& reply, const std::string& what,
                            const std::vector<std::string>& secrets) {
   auto why = what + " failed: HTTP " + std::to_string(reply.status);
   if (reply.status != 401 && reply.status != 403) {
     // Redact before trimming, so a secret cut in half cannot slip through.
-    auto said = printable(redact(explanation(reply.body), secrets), 300);
+    auto said = printable(redact(service_message(reply.body), secrets), 300);
     if (!said.empty())
       why += " (" + said + ")";
   }

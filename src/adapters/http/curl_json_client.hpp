@@ -47,6 +47,10 @@ std::string redact(std::string text, const std::vector<std::string>& secrets);
 /// Printable ASCII only, at most `limit` bytes: safe for a log line or an error.
 std::string printable(std::string_view text, size_t limit);
 
+/// The service's explanation in a JSON error body, `{"error": {"message": ...}}`
+/// (Google and OpenAI both answer so), or "" when there is none.
+std::string service_message(const std::string& body);
+
 /// True if `v` may go into an HTTP header line as is (visible ASCII, no CR/LF).
 bool header_safe(std::string_view v);
 

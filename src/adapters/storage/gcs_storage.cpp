@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <simdjson.h>
 
+#include "adapters/http/curl_json_client.hpp"
 #include "common/errc.hpp"
 
 namespace khaacho::storage {
@@ -35,14 +36,7 @@ caf::error rejected(std::string why) {
 }
 
 /// Printable ASCII only, at most `limit` bytes: safe to put in a log line.
-std::string printable(std::string_view text, size_t limit) {
-  std::string out;
-  for (char c : text.substr(0, limit))
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (text.size() > limit)
-    out += "...";
-  return out;
-}
+using http_client::printable;
 
 caf::error invalid_key(std::string_view key) {
   return caf::make_error(errc::bad_input, "invalid storage key '" + printable(key, 80) + "'");
@@ -166,15 +160,8 @@ caf::expected<http_reply> perform(const http_request& req, const gcs_timeouts& t
 /// GCS explains refusals as {"error": {"message": ...}}; the explanation,
 /// trimmed, or nothing.
 std::string explanation(const std::string& body) {
-  if (body.empty())
-    return {};
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  std::string_view message;
-  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS
-      || doc["error"]["message"].get_string().get(message) != simdjson::SUCCESS)
-    return {};
-  return " (" + printable(message, 200) + ")";
+  auto message = http_client::service_message(body);
+  return message.empty() ? std::string{} : " (" + printable(message, 200) + ")";
 }
 
 bool is_success(long status) {
