@@ -10,6 +10,7 @@ using query_atom = caf::atom_constant<caf::atom("query")>;
 using transact_atom = caf::atom_constant<caf::atom("transact")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;  // catalog watcher: look now
 
 // The order pipeline.
 using run_atom = caf::atom_constant<caf::atom("run")>;            // gate/stage: run an attempt

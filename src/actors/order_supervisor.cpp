@@ -107,12 +107,13 @@ void finish(supervisor self, const std::string& status, const std::string& reaso
   auto& st = self->state;
   report(self, "writing");
   write(self, db::finish_order(st.order.id, st.order.lease_epoch, status, reason),
-        [self, status, reason](db::pg_result& r) {
+        [self, reason](db::pg_result& r) {
           if (fenced_out(self, r))
             return;
-          log::info("order finished", {{"order_id", self->state.order.id},
-                                       {"status", status},
-                                       {"reason", reason}});
+          log::info("order finished",
+                    {{"order_id", self->state.order.id},
+                     {"status", r.row(0).get<std::string>("status")},
+                     {"reason", reason}});
           stop(self);
         });
 }

@@ -2,17 +2,25 @@
 
 #include "actors/stage_protocol.hpp"
 #include "actors/stages/extract_stage.hpp"
+#include "actors/stages/normalize_stage.hpp"
+#include "actors/stages/notify_stage.hpp"
+#include "actors/stages/rank_stage.hpp"
+#include "actors/stages/rfq_stage.hpp"
 #include "actors/stages/ocr_stage.hpp"
 
 namespace khaacho::app {
 
-std::map<std::string, stage_factory> production_stages(caf::actor_system& sys, db_pool_actor pool,
-                                                       const config::settings& s) {
-  stages::stage_context ctx{&sys, pool, s};
-  // Normalization, ranking, RFQs and notifications register here as they land.
+std::map<std::string, stage_factory> production_stages(
+  caf::actor_system& sys, db_pool_actor pool, const config::settings& s, const std::string& node,
+  std::shared_ptr<services::catalog_holder> catalog) {
+  stages::stage_context ctx{&sys, pool, s, std::move(catalog), node};
   return {
     {"ocr", stages::make_ocr_stage(ctx)},
     {"extract", stages::make_extract_stage(ctx)},
+    {"normalize", stages::make_normalize_stage(ctx)},
+    {"rank", stages::make_rank_stage(ctx)},
+    {"rfq", stages::make_rfq_stage(ctx)},
+    {"notify", stages::make_notify_stage(ctx)},
   };
 }
 

@@ -15,6 +15,7 @@
 
 #include "actors/db_call.hpp"
 #include "actors/db_pool.hpp"
+#include "actors/catalog_watcher.hpp"
 #include "actors/image_sweeper_actor.hpp"
 #include "actors/pipeline.hpp"
 #include "adapters/auth/token_verifier.hpp"
@@ -134,7 +135,10 @@ int run_serve(const command_line& cl, const config::settings& s) {
   // accepted orders wait in the database as PROCESSING (a later start, or
   // another node, claims them).
   std::optional<pipeline> pipe;
-  auto stages = production_stages(sys, pool, s);
+  auto catalog = std::make_shared<services::catalog_holder>();
+  auto watcher = sys.spawn<caf::detached>(
+    catalog_watcher, catalog_watcher_config{db, catalog, s.normalize.catalog_poll});
+  auto stages = production_stages(sys, pool, s, node, catalog);
   if (auto missing = missing_stages(stages); !missing.empty()) {
     std::string list;
     for (const auto& m : missing)
@@ -183,6 +187,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
     if (pipe)
       stop_pipeline(sys, *pipe, std::chrono::seconds{1});
     caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -204,6 +209,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
     std::_Exit(0);
   }
   caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   log::info("stopped", {{"node", node}});
   return 0;

@@ -103,4 +103,18 @@ json_object& json_object::add_raw(std::string_view k, std::string_view json) {
   return *this;
 }
 
+json_array& json_array::add_raw(std::string_view json) {
+  if (body_.size() > 1)
+    body_ += ',';
+  body_ += json;
+  return *this;
+}
+
+json_array& json_array::add(std::string_view s) {
+  if (body_.size() > 1)
+    body_ += ',';
+  append_json_string(body_, s);
+  return *this;
+}
+
 }  // namespace khaacho

@@ -33,4 +33,17 @@ private:
   std::string body_ = "{";
 };
 
+/// Builds one JSON array of already-serialized values (objects, numbers).
+class json_array {
+public:
+  json_array& add_raw(std::string_view json);
+  json_array& add(const json_object& o) { return add_raw(o.str()); }
+  json_array& add(std::string_view s);
+  bool empty() const { return body_.size() == 1; }
+  std::string str() const { return body_ + "]"; }
+
+private:
+  std::string body_ = "[";
+};
+
 }  // namespace khaacho

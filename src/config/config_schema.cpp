@@ -245,6 +245,39 @@ std::vector<config_key> build_schema() {
     "", "score at or above which an item is matched without review", between(0.0, 1.0)));
   k.push_back(make_key<double>("normalize.review", [](settings& s) -> double& { return s.normalize.review; },
     "", "score below which an item is unmatched", between(0.0, 1.0)));
+  k.push_back(make_key<milliseconds>("normalize.catalog-poll", [](settings& s) -> milliseconds& { return s.normalize.catalog_poll; },
+    "", "how often the in-memory catalog looks for a newer import", positive_duration<milliseconds>()));
+  // notify
+  k.push_back(make_key<bool>("notify.whatsapp-enabled", [](settings& s) -> bool& { return s.notify.whatsapp_enabled; },
+    "", "send RFQs over the WhatsApp Cloud API (off: outbox and log only)"));
+  k.push_back(make_key<std::string>("notify.whatsapp-api-base", [](settings& s) -> std::string& { return s.notify.whatsapp_api_base; },
+    "WHATSAPP_API_BASE", "Graph API base URL including the version", not_empty()));
+  k.push_back(make_key<std::string>("notify.whatsapp-token", [](settings& s) -> std::string& { return s.notify.whatsapp_token; },
+    "WHATSAPP_TOKEN", "WhatsApp Cloud API access token", {}, true));
+  k.push_back(make_key<std::string>("notify.whatsapp-phone-number-id", [](settings& s) -> std::string& { return s.notify.whatsapp_phone_number_id; },
+    "WHATSAPP_PHONE_NUMBER_ID", "sending phone number id", {}));
+  k.push_back(make_key<std::string>("notify.whatsapp-template", [](settings& s) -> std::string& { return s.notify.whatsapp_template; },
+    "", "approved template name of the RFQ message", not_empty()));
+  k.push_back(make_key<std::string>("notify.whatsapp-language", [](settings& s) -> std::string& { return s.notify.whatsapp_language; },
+    "", "template language code", not_empty()));
+  k.push_back(make_key<bool>("notify.email-enabled", [](settings& s) -> bool& { return s.notify.email_enabled; },
+    "", "send RFQs by SMTP (off: outbox and log only)"));
+  k.push_back(make_key<std::string>("notify.smtp-url", [](settings& s) -> std::string& { return s.notify.smtp_url; },
+    "SMTP_URL", "smtp://host:port or smtps://host:port", {}));
+  k.push_back(make_key<std::string>("notify.smtp-tls", [](settings& s) -> std::string& { return s.notify.smtp_tls; },
+    "", "none, starttls (required) or implicit", one_of({"none", "starttls", "implicit"})));
+  k.push_back(make_key<std::string>("notify.smtp-user", [](settings& s) -> std::string& { return s.notify.smtp_user; },
+    "SMTP_USER", "SMTP login (empty: no authentication)", {}));
+  k.push_back(make_key<std::string>("notify.smtp-password", [](settings& s) -> std::string& { return s.notify.smtp_password; },
+    "SMTP_PASSWORD", "SMTP password", {}, true));
+  k.push_back(make_key<std::string>("notify.email-from", [](settings& s) -> std::string& { return s.notify.email_from; },
+    "EMAIL_FROM", "sender address of RFQ e-mails", not_empty()));
+  k.push_back(make_key<milliseconds>("notify.send-timeout", [](settings& s) -> milliseconds& { return s.notify.send_timeout; },
+    "", "a provider call taking longer has an unknown outcome", positive_duration<milliseconds>()));
+  k.push_back(make_key<double>("notify.whatsapp-per-second", [](settings& s) -> double& { return s.notify.whatsapp_per_second; },
+    "", "WhatsApp sends per second", between(0.01, 100000.0)));
+  k.push_back(make_key<double>("notify.email-per-second", [](settings& s) -> double& { return s.notify.email_per_second; },
+    "", "e-mails per second", between(0.01, 100000.0)));
   // pipeline
   k.push_back(make_key<seconds>("pipeline.max-processing-time", [](settings& s) -> seconds& { return s.pipeline.max_processing_time; },
     "", "an order unfinished this long after upload ends FAILED (deadline_exceeded)", positive_duration<seconds>()));

@@ -84,6 +84,12 @@ std::string cross_checks(const settings& s) {
     return "key 'extract.openai-api-key' (OPENAI_API_KEY) must be set when extract.backend is openai";
   if (s.ocr.backend == "vision" && s.ocr.vision_api_key.empty())
     return "key 'ocr.vision-api-key' (GOOGLE_VISION_API_KEY) must be set when ocr.backend is vision";
+  if (s.notify.whatsapp_enabled
+      && (s.notify.whatsapp_token.empty() || s.notify.whatsapp_phone_number_id.empty()))
+    return "keys 'notify.whatsapp-token' (WHATSAPP_TOKEN) and 'notify.whatsapp-phone-number-id' must"
+           " be set when notify.whatsapp-enabled is true";
+  if (s.notify.email_enabled && s.notify.smtp_url.empty())
+    return "key 'notify.smtp-url' (SMTP_URL) must be set when notify.email-enabled is true";
   return {};
 }
 

@@ -99,6 +99,32 @@ struct extract_settings {
 struct normalize_settings {
   double auto_match = 0.85;
   double review = 0.6;
+  /// How often the in-memory catalog checks catalog_state.version.
+  milliseconds catalog_poll{2000};
+};
+
+/// Where RFQ notifications go. With a channel off (the default), its outbox
+/// rows are written and logged only.
+struct notify_settings {
+  bool whatsapp_enabled = false;
+  std::string whatsapp_api_base = "https://graph.facebook.com/v19.0";
+  std::string whatsapp_token;  ///< WHATSAPP_TOKEN; secret
+  std::string whatsapp_phone_number_id;
+  std::string whatsapp_template = "rfq_request";
+  std::string whatsapp_language = "en";
+  bool email_enabled = false;
+  /// smtp://host:port or smtps://host:port
+  std::string smtp_url;
+  /// none | starttls (required) | implicit (smtps://)
+  std::string smtp_tls = "starttls";
+  std::string smtp_user;
+  std::string smtp_password;  ///< SMTP_PASSWORD; secret
+  std::string email_from = "rfq@khaacho.local";
+  /// One call to a provider may take this long before its outcome is unknown.
+  milliseconds send_timeout{15000};
+  /// Sends per second per channel (token bucket), on top of the notify gate.
+  double whatsapp_per_second = 20.0;
+  double email_per_second = 10.0;
 };
 
 struct cluster_settings {
@@ -134,6 +160,7 @@ struct settings {
   ocr_settings ocr;
   extract_settings extract;
   normalize_settings normalize;
+  notify_settings notify;
   cluster_settings cluster;
   pipeline_settings pipeline;
   log_settings log;

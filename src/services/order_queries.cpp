@@ -26,8 +26,11 @@ SELECT json_build_object(
       'productName', p.name,
       'confidence', i.confidence,
       'needsReview', i.needs_review,
+      'reviewReason', i.review_reason,
+      'shortfall', i.shortfall,
       'allocations', COALESCE((
-        SELECT json_agg(json_build_object('wholesalerId', a.wholesaler_id, 'quantity', a.quantity)
+        SELECT json_agg(json_build_object('wholesalerId', a.wholesaler_id, 'quantity', a.quantity,
+                                          'unit', COALESCE(a.unit, p.unit))
                         ORDER BY a.rank, a.wholesaler_id)
         FROM order_item_allocations a WHERE a.item_id = i.id), '[]'::json))
       ORDER BY i.line_no)
@@ -37,9 +40,15 @@ SELECT json_build_object(
     SELECT json_agg(json_build_object(
       'id', r.id,
       'wholesalerId', r.wholesaler_id,
+      'revision', r.revision,
       'status', r.status,
+      'items', r.items,
+      'createdAt', khaacho_rfc3339(r.created_at),
       'notifications', COALESCE((
-        SELECT json_agg(json_build_object('channel', n.channel, 'status', n.status,
+        -- UNKNOWN (sent, outcome not known, will be retried) is still pending to a reader.
+        SELECT json_agg(json_build_object('channel', n.channel,
+                                          'status', CASE WHEN n.status = 'UNKNOWN' THEN 'PENDING'
+                                                         ELSE n.status END,
                                           'attempts', n.attempts) ORDER BY n.channel)
         FROM notifications n WHERE n.rfq_id = r.id), '[]'::json))
       ORDER BY r.created_at, r.id)

@@ -107,10 +107,24 @@ SELECT count(*) AS fenced FROM fence
 
 pg_statement finish_order(const std::string& order_id, int64_t epoch, const std::string& status,
                           const std::string& reason) {
-  return {"UPDATE uploaded_orders SET status = $3::order_status, failure_reason = $4,"
-          " completed_at = now(), owner_node = NULL, lease_expires_at = NULL,"
-          " next_attempt_at = NULL"
-          " WHERE id = $1::uuid AND lease_epoch = $2::bigint AND status = 'PROCESSING'",
+  // An order whose stages all succeeded still waits for a person while any
+  // item is flagged: the sure items' RFQs went out, the rest needs a review.
+  return {R"SQL(
+WITH flagged AS (
+  SELECT count(*) AS n FROM uploaded_order_items WHERE order_id = $1::uuid AND needs_review),
+done AS (
+  UPDATE uploaded_orders o
+  SET status = CASE WHEN $3 = 'COMPLETED' AND f.n > 0 THEN 'PENDING_REVIEW' ELSE $3 END::order_status,
+      failure_reason = CASE WHEN $3 = 'COMPLETED' AND f.n > 0
+                            THEN f.n || CASE WHEN f.n = 1 THEN ' item needs' ELSE ' items need' END
+                                 || ' review'
+                            ELSE $4 END,
+      completed_at = now(), owner_node = NULL, lease_expires_at = NULL, next_attempt_at = NULL
+  FROM flagged f
+  WHERE o.id = $1::uuid AND o.lease_epoch = $2::bigint AND o.status = 'PROCESSING'
+  RETURNING o.status::text AS status)
+SELECT count(*) AS fenced, max(status) AS status FROM done
+)SQL",
           pg_params(order_id, epoch, status,
                     reason.empty() ? std::optional<std::string>{} : std::optional<std::string>{reason})};
 }
