@@ -30,9 +30,11 @@
 #include "http/health_routes.hpp"
 #include "http/http_server.hpp"
 #include "http/order_routes.hpp"
+#include "http/review_routes.hpp"
 #include "services/backlog_gate.hpp"
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/review_service.hpp"
 #include "services/upload_service.hpp"
 
 namespace khaacho::app {
@@ -159,6 +161,10 @@ int run_serve(const command_line& cl, const config::settings& s) {
                                        caf::anon_send(registry, accepted_atom::value, order_id);
                                    }};
   services::order_queries queries{db};
+  services::review_service reviews{db, [registry](const std::string& order_id) {
+                                     if (registry)
+                                       caf::anon_send(registry, accepted_atom::value, order_id);
+                                   }};
   services::rate_limiter limiter{s.http.retailer_rate, static_cast<double>(s.http.retailer_burst)};
   services::inflight_gate uploads_in_flight{s.http.max_in_flight_uploads};
   services::backlog_gate backlog{db, s.node.max_backlog};
@@ -181,6 +187,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.limits.max_image_bytes = s.http.max_upload_bytes;
   deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);
+  http::add_review_routes(server.routes(), http::review_routes_deps{&verifier, &reviews, catalog.get()});
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));
   if (!port) {
     log::error("cannot start", {{"reason", describe(port.error())}});
