@@ -133,15 +133,18 @@ int run_serve(const command_line& cl, const config::settings& s) {
     image_sweeper, image_sweeper_config{db, storage->get(), s.storage.retention_days,
                                         s.storage.sweep_interval});
 
-  // The pipeline runs once every stage has an implementation; until then
-  // accepted orders wait in the database as PROCESSING (a later start, or
-  // another node, claims them).
+  // Without a pipeline (disabled, or a stage without an implementation)
+  // accepted orders wait in the database as PROCESSING until a node that
+  // runs one claims them.
   std::optional<pipeline> pipe;
   auto catalog = std::make_shared<services::catalog_holder>();
   auto watcher = sys.spawn<caf::detached>(
     catalog_watcher, catalog_watcher_config{db, catalog, s.normalize.catalog_poll});
   auto stages = production_stages(sys, pool, s, node, catalog);
-  if (auto missing = missing_stages(stages); !missing.empty()) {
+  if (!s.pipeline.enabled) {
+    log::info("pipeline disabled on this node (pipeline.enabled=false): uploads wait for another"
+              " node to claim them");
+  } else if (auto missing = missing_stages(stages); !missing.empty()) {
     std::string list;
     for (const auto& m : missing)
       list += (list.empty() ? "" : ", ") + m;

@@ -279,6 +279,8 @@ std::vector<config_key> build_schema() {
   k.push_back(make_key<double>("notify.email-per-second", [](settings& s) -> double& { return s.notify.email_per_second; },
     "", "e-mails per second", between(0.01, 100000.0)));
   // pipeline
+  k.push_back(make_key<bool>("pipeline.enabled", [](settings& s) -> bool& { return s.pipeline.enabled; },
+    "", "process orders on this node (false: API only; other nodes claim the orders)"));
   k.push_back(make_key<seconds>("pipeline.max-processing-time", [](settings& s) -> seconds& { return s.pipeline.max_processing_time; },
     "", "an order unfinished this long after upload ends FAILED (deadline_exceeded)", positive_duration<seconds>()));
   k.push_back(make_key<milliseconds>("pipeline.claim-interval", [](settings& s) -> milliseconds& { return s.pipeline.claim_interval; },

@@ -133,6 +133,9 @@ struct cluster_settings {
 };
 
 struct pipeline_settings {
+  /// false: this node serves the API and accepts uploads but processes no
+  /// orders (another node, e.g. `khaacho worker`, claims them).
+  bool enabled = true;
   /// An order still PROCESSING this long after upload (or an operator's
   /// retry) ends FAILED with reason deadline_exceeded.
   seconds max_processing_time{24 * 3600};

@@ -115,7 +115,7 @@ TEST_CASE("a database backlog over its limit refuses uploads with 503", "[api][p
   khaacho_server srv{{"--node.max-backlog=2"}};
   auto cli = srv.client();
   auto token = token_for("retailer", retailer_a);
-  // No pipeline runs in this build of serve, so accepted orders stay unowned.
+  // No pipeline runs on this node, so accepted orders stay unowned.
   for (uint32_t i = 0; i < 2; ++i) {
     auto ok = upload(cli, token, make_jpeg(70 + i));
     REQUIRE(ok);

@@ -22,7 +22,8 @@ inline const std::string test_jwt_secret(48, 'k');
 class khaacho_server {
 public:
   /// Starts serve with `flags` added (e.g. "--http.retailer-burst=2") and
-  /// waits until /readyz answers 200.
+  /// waits until /readyz answers 200. The pipeline is off
+  /// (--pipeline.enabled=false) unless `flags` choose otherwise.
   explicit khaacho_server(std::vector<std::string> flags = {},
                           std::map<std::string, std::string> env = {});
   ~khaacho_server();
