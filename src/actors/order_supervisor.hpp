@@ -4,7 +4,8 @@
 //      ▲                                   │                                   │
 //      │               backoff ◀─ transient failure (attempt row, next_attempt_at)
 //      └──── checkpoint (fenced write) ◀── result                 permanent / exhausted ─▶ FAILED
-//   all stages checkpointed ─▶ COMPLETED;  a stage asks for review ─▶ PENDING_REVIEW
+//   all stages checkpointed ─▶ COMPLETED, or PENDING_REVIEW while any item is flagged
+//   (its sure items' RFQs went out first);  a stage asks for review ─▶ PENDING_REVIEW
 //
 // It never blocks: database writes go to the pool as requests, waits are
 // timers. A write refused by the lease fence means another node owns the
