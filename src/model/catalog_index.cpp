@@ -1,0 +1,626 @@
+// The catalog matcher. Every name and alias is read into word keys
+// (match_terms: folded, Devanagari romanized, spelling variants merged) and a
+// pack size. A written item is scored against a product as the best of its
+// names and aliases:
+//
+//   qcov  = share of the item's words (weighted by length) found in the name,
+//           each by its word_similarity to the best name word; two item words
+//           may meet one run-together name word ("wai wai" / "waiwai") and
+//           one item word two name words ("waiwai" / "wai wai");
+//   ecov  = the same share seen from the name's words;
+//   score = qcov * (1 - 0.3 * (1 - ecov)) * size factor
+//
+// so words the item lacks (brand, "noodles") cost little and words the name
+// lacks cost much. A written size that differs from the product's pack size
+// costs 12 %. Then the ambiguity penalty: a best product less than 0.1 ahead
+// of the next product loses twice the shortfall, so two products that both
+// fit "wai wai" end up below the 0.85 auto-match bar.
+//
+// The index: word keys are a vocabulary with an inverted list of products per
+// word, and a symmetric-delete table (word_lookup) finds the vocabulary words
+// within two edits of an item word. Item words are taken rarest first; the
+// products they reach are scored exactly, best upper bound first, until no
+// unscored product's bound (words found so far + words not yet looked at,
+// and how short its shortest name is) can reach the best score less the
+// ambiguity margin. Common words ("chicken", "noodles") are walked only when
+// the rare ones leave that question open.
+#include "model/catalog_index.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <unordered_map>
+
+#include "model/match_terms.hpp"
+#include "model/myers_distance.hpp"
+#include "model/text_folding.hpp"
+#include "model/unit_words.hpp"
+#include "model/word_lookup.hpp"
+#include "model/word_similarity.hpp"
+
+namespace khaacho::model {
+
+namespace {
+
+constexpr double generic_word_weight = 0.5;  // a name word that repeats its category ("noodles")
+constexpr double size_mismatch = 0.88;     // written size is another pack size
+constexpr double number_mismatch = 0.94;   // a bare number is not the pack size
+constexpr double ambiguity_margin = 0.1;
+constexpr double ambiguity_slope = 2.0;
+constexpr double min_score = 0.3;    // below this a product is not listed at all
+constexpr double list_window = 0.3;  // the index lists products this close to the best
+constexpr size_t max_scored = 256;   // exact scorings per item, at most
+
+struct entry {
+  uint32_t tok_begin = 0;
+  uint16_t tok_count = 0;
+  uint16_t source = 0;  // 0: the name; k + 1: alias k
+  float weight = 0;     // sum of its word weights
+};
+
+// How much of a name the item must cover: the item's words missing from the
+// name cost little while most of the name is covered ("rara chicken" for
+// "Rara Chicken Noodles 70 g"), then fast ("total" for "Lifebuoy Total Soap").
+double name_cover_factor(double ecov) {
+  if (ecov >= 0.55)
+    return 1.0 - 0.35 * (1.0 - ecov);
+  return std::max(0.0, 0.8425 - 1.2 * (0.55 - ecov));
+}
+
+// A name word counts as covered once matched at all: the typo already cost
+// its share in the item's cover, and should not cost twice.
+float covered(float sim) { return sim > 0 ? std::min(1.0f, sim + 0.15f) : 0.0f; }
+
+struct scored {
+  uint32_t product = 0;
+  double score = 0;
+  uint16_t source = 0;
+};
+
+struct prepared_query {
+  match_terms terms;
+  size_t words = 0;
+  std::vector<std::string> units;  // the words, then each adjacent pair run together
+  std::vector<uint16_t> unit_len;
+  std::vector<uint8_t> unit_numeric;
+  std::vector<myers_pattern> patterns;
+  std::vector<double> weight;  // per word
+  double total = 0;
+  double reach = 0;  // most name weight the words can account for
+};
+
+// Per-thread working memory, reused across items; the generation counter
+// makes stale marks from earlier items harmless without clearing arrays.
+struct match_scratch {
+  uint64_t gen = 0;
+  std::vector<uint64_t> vocab_seen;
+  std::vector<uint32_t> vocab_slot;
+  std::vector<uint64_t> vocab_unit_seen;
+  std::vector<float> sims;
+  size_t slots = 0;
+  std::vector<uint64_t> touched_gen;
+  std::vector<uint64_t> word_mark;
+  std::vector<uint64_t> scored_gen;
+  std::vector<float> acc;
+  std::vector<uint32_t> touched;
+
+  void begin(size_t vocab, size_t products) {
+    if (vocab_seen.size() < vocab) {
+      vocab_seen.resize(vocab, 0);
+      vocab_slot.resize(vocab, 0);
+      vocab_unit_seen.resize(vocab, 0);
+    }
+    if (touched_gen.size() < products) {
+      touched_gen.resize(products, 0);
+      word_mark.resize(products, 0);
+      scored_gen.resize(products, 0);
+      acc.resize(products, 0);
+    }
+    ++gen;
+    slots = 0;
+    sims.clear();
+    touched.clear();
+  }
+};
+
+thread_local match_scratch scratch;
+
+bool numeric(std::string_view s) { return !s.empty() && s.front() >= '0' && s.front() <= '9'; }
+
+size_t abs_diff(size_t a, size_t b) { return a > b ? a - b : b - a; }
+
+// Whether `a` and `b` are equal (edits 0) or at most one edit apart (edits 1).
+bool within_one_edit(std::string_view a, std::string_view b, size_t edits) {
+  if (edits == 0 || a == b)
+    return a == b;
+  if (a.size() > b.size())
+    std::swap(a, b);
+  if (b.size() - a.size() > 1)
+    return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i])
+    ++i;
+  if (a.size() == b.size())
+    return a.substr(i + 1) == b.substr(i + 1);
+  return a.substr(i) == b.substr(i + 1);
+}
+
+}  // namespace
+
+struct catalog_index::impl {
+  std::vector<catalog_product> products;
+  std::vector<std::string> vocab;
+  std::vector<uint16_t> vocab_len;  // code points
+  std::vector<uint8_t> vocab_numeric;
+  std::vector<uint32_t> post_begin;  // products containing word v: [post_begin[v], post_begin[v+1])
+  std::vector<uint32_t> postings;
+  std::vector<uint32_t> entry_begin;  // entries of product p: [entry_begin[p], entry_begin[p+1])
+  std::vector<entry> entries;
+  std::vector<uint32_t> tokens;
+  std::vector<float> token_weight;  // per entry word: its length, halved for a category word
+  std::vector<pack_measure> sizes;  // dimension 0: none
+  std::vector<double> pack_value;   // as written in the catalog, NaN if none
+  std::vector<float> min_entry_weight;
+  word_lookup lookup;
+
+  explicit impl(std::vector<catalog_product> p);
+
+  prepared_query prepare(std::string_view text) const;
+  const float* sims_for(const prepared_query& q, uint32_t v) const;
+  float unit_sim(const prepared_query& q, size_t u, uint32_t v) const;
+  float join_sim(const prepared_query& q, size_t i, uint32_t v1, uint32_t v2) const;
+  double size_factor(const prepared_query& q, uint32_t p) const;
+  scored score_product(const prepared_query& q, uint32_t p) const;
+  std::vector<match_candidate> finish(std::vector<scored>& all, size_t limit) const;
+  std::vector<match_candidate> match(std::string_view text, size_t limit) const;
+  std::vector<match_candidate> match_exhaustive(std::string_view text, size_t limit) const;
+};
+
+catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p)) {
+  std::unordered_map<std::string, uint32_t> ids;
+  auto id_of = [&](const std::string& w) {
+    auto [it, fresh] = ids.try_emplace(w, static_cast<uint32_t>(vocab.size()));
+    if (fresh)
+      vocab.push_back(w);
+    return it->second;
+  };
+  entry_begin.reserve(products.size() + 1);
+  sizes.resize(products.size());
+  pack_value.assign(products.size(), std::numeric_limits<double>::quiet_NaN());
+  min_entry_weight.assign(products.size(), 1.0f);
+  std::vector<std::pair<uint32_t, uint32_t>> word_product;  // (word, product)
+  std::vector<uint32_t> ids_now;
+  std::vector<uint32_t> product_words;
+  for (uint32_t pi = 0; pi < products.size(); ++pi) {
+    const auto& prod = products[pi];
+    entry_begin.push_back(static_cast<uint32_t>(entries.size()));
+    if (prod.pack_size_value)
+      if (auto m = make_measure(*prod.pack_size_value, prod.pack_size_unit)) {
+        sizes[pi] = *m;
+        pack_value[pi] = *prod.pack_size_value;
+      }
+    product_words.clear();
+    // Words of the category ("edible_oil" -> edible, oil) are generic in a name.
+    std::vector<std::string> category_words;
+    for (const auto& t : fold_tokens(prod.category))
+      category_words.push_back(word_key(t.text));
+    auto is_generic = [&](const std::string& w) {
+      for (const auto& c : category_words)
+        if (w == c || (w.size() + 1 == c.size() && c.back() == 's' && c.compare(0, w.size(), w) == 0) ||
+            (c.size() + 1 == w.size() && w.back() == 's' && w.compare(0, c.size(), c) == 0))
+          return true;
+      return false;
+    };
+    std::vector<float> weights_now;
+    float min_w = std::numeric_limits<float>::max();
+    size_t first = entries.size();
+    for (size_t src = 0; src <= prod.aliases.size() && src < UINT16_MAX; ++src) {
+      const std::string& text = src == 0 ? prod.name : prod.aliases[src - 1];
+      match_terms terms = analyze_match_text(text);
+      if (src == 0 && sizes[pi].dimension == 0 && !terms.sizes.empty())
+        sizes[pi] = terms.sizes.front();
+      if (terms.words.empty())
+        continue;
+      ids_now.clear();
+      weights_now.clear();
+      float weight = 0;
+      for (const auto& w : terms.words) {
+        ids_now.push_back(id_of(w));
+        float wt = static_cast<float>(utf8::length(w));
+        if (is_generic(w))
+          wt *= static_cast<float>(generic_word_weight);
+        weights_now.push_back(wt);
+        weight += wt;
+      }
+      // An alias that folds to an earlier name of the same product adds nothing.
+      bool dup = false;
+      for (size_t e = first; e < entries.size() && !dup; ++e)
+        dup = entries[e].tok_count == ids_now.size() &&
+              std::equal(ids_now.begin(), ids_now.end(), tokens.begin() + entries[e].tok_begin);
+      if (dup)
+        continue;
+      entries.push_back({static_cast<uint32_t>(tokens.size()), static_cast<uint16_t>(ids_now.size()),
+                         static_cast<uint16_t>(src), weight});
+      tokens.insert(tokens.end(), ids_now.begin(), ids_now.end());
+      token_weight.insert(token_weight.end(), weights_now.begin(), weights_now.end());
+      product_words.insert(product_words.end(), ids_now.begin(), ids_now.end());
+      min_w = std::min(min_w, weight);
+    }
+    if (entries.size() > first)
+      min_entry_weight[pi] = std::max(min_w, 1.0f);
+    std::sort(product_words.begin(), product_words.end());
+    product_words.erase(std::unique(product_words.begin(), product_words.end()), product_words.end());
+    for (uint32_t w : product_words)
+      word_product.emplace_back(w, pi);
+  }
+  entry_begin.push_back(static_cast<uint32_t>(entries.size()));
+
+  vocab_len.resize(vocab.size());
+  vocab_numeric.resize(vocab.size());
+  for (size_t v = 0; v < vocab.size(); ++v) {
+    vocab_len[v] = static_cast<uint16_t>(std::min<size_t>(utf8::length(vocab[v]), UINT16_MAX));
+    vocab_numeric[v] = numeric(vocab[v]);
+  }
+  // Counting sort of (word, product) into per-word product lists; products
+  // come in ascending order already.
+  post_begin.assign(vocab.size() + 1, 0);
+  for (const auto& [w, pi] : word_product)
+    ++post_begin[w + 1];
+  for (size_t v = 0; v < vocab.size(); ++v)
+    post_begin[v + 1] += post_begin[v];
+  postings.resize(word_product.size());
+  std::vector<uint32_t> fill(post_begin.begin(), post_begin.end() - 1);
+  for (const auto& [w, pi] : word_product)
+    postings[fill[w]++] = pi;
+  lookup = word_lookup(vocab);
+}
+
+prepared_query catalog_index::impl::prepare(std::string_view text) const {
+  prepared_query q;
+  q.terms = analyze_match_text(text);
+  q.words = q.terms.words.size();
+  q.units = q.terms.words;
+  for (size_t i = 0; i + 1 < q.words; ++i)
+    q.units.push_back(q.terms.words[i] + q.terms.words[i + 1]);
+  for (const auto& u : q.units) {
+    q.unit_len.push_back(static_cast<uint16_t>(std::min<size_t>(utf8::length(u), UINT16_MAX)));
+    q.unit_numeric.push_back(numeric(u));
+    q.patterns.emplace_back(u);
+  }
+  for (size_t i = 0; i < q.words; ++i) {
+    q.weight.push_back(q.unit_len[i]);
+    q.total += q.unit_len[i];
+    q.reach += q.unit_len[i] + 2.0;
+  }
+  return q;
+}
+
+float catalog_index::impl::unit_sim(const prepared_query& q, size_t u, uint32_t v) const {
+  if (q.unit_numeric[u] || vocab_numeric[v])
+    return q.units[u] == vocab[v] ? 1.0f : 0.0f;
+  size_t la = q.unit_len[u];
+  size_t lb = vocab_len[v];
+  if (abs_diff(la, lb) > allowed_word_edits(la, lb))
+    return 0.0f;
+  return static_cast<float>(word_similarity(q.patterns[u].distance(vocab[v]), la, lb));
+}
+
+float catalog_index::impl::join_sim(const prepared_query& q, size_t i, uint32_t v1,
+                                    uint32_t v2) const {
+  if (q.unit_numeric[i] || vocab_numeric[v1] || vocab_numeric[v2] || q.unit_len[i] < 4)
+    return 0.0f;
+  size_t la = q.unit_len[i];
+  size_t lb = size_t{vocab_len[v1]} + vocab_len[v2];
+  if (abs_diff(la, lb) > allowed_word_edits(la, lb))
+    return 0.0f;
+  return static_cast<float>(
+      word_similarity(q.patterns[i].distance(vocab[v1], vocab[v2]), la, lb));
+}
+
+// Similarities of every query unit to vocabulary word v, computed once per item.
+const float* catalog_index::impl::sims_for(const prepared_query& q, uint32_t v) const {
+  auto& s = scratch;
+  const size_t n = q.units.size();
+  if (s.vocab_seen[v] != s.gen) {
+    s.vocab_seen[v] = s.gen;
+    s.vocab_slot[v] = static_cast<uint32_t>(s.slots++);
+    s.sims.resize(s.slots * n);
+    float* out = &s.sims[s.vocab_slot[v] * n];
+    for (size_t u = 0; u < n; ++u)
+      out[u] = unit_sim(q, u, v);
+  }
+  return &s.sims[s.vocab_slot[v] * n];
+}
+
+double catalog_index::impl::size_factor(const prepared_query& q, uint32_t p) const {
+  const pack_measure& ps = sizes[p];
+  if (ps.dimension == 0)
+    return 1.0;  // loose goods: a written amount is the quantity
+  if (!q.terms.sizes.empty()) {
+    bool same_dimension = false;
+    for (const auto& s : q.terms.sizes) {
+      if (same_measure(s, ps))
+        return 1.0;
+      same_dimension |= s.dimension == ps.dimension;
+    }
+    return same_dimension ? size_mismatch : 1.0;
+  }
+  if (!q.terms.numbers.empty()) {
+    for (double n : q.terms.numbers)
+      if (std::fabs(n - pack_value[p]) <= 1e-9 * std::max(1.0, n))
+        return 1.0;
+    return number_mismatch;
+  }
+  return 1.0;
+}
+
+scored catalog_index::impl::score_product(const prepared_query& q, uint32_t p) const {
+  scored best{p, 0.0, 0};
+  const size_t nw = q.words;
+  for (uint32_t e = entry_begin[p]; e < entry_begin[p + 1]; ++e) {
+    const entry& en = entries[e];
+    const uint32_t* tok = &tokens[en.tok_begin];
+    const size_t nt = en.tok_count;
+    float b[max_match_words] = {};
+    float t[max_match_words] = {};
+    for (size_t j = 0; j < nt; ++j) {
+      const float* s = sims_for(q, tok[j]);
+      for (size_t i = 0; i < nw; ++i) {
+        b[i] = std::max(b[i], s[i]);
+        t[j] = std::max(t[j], s[i]);
+      }
+      for (size_t i = 0; i + 1 < nw; ++i) {  // two item words written apart, one name word
+        float sj = s[nw + i];
+        if (sj > 0) {
+          b[i] = std::max(b[i], sj);
+          b[i + 1] = std::max(b[i + 1], sj);
+          t[j] = std::max(t[j], sj);
+        }
+      }
+    }
+    for (size_t j = 0; j + 1 < nt; ++j)  // one item word run together, two name words
+      for (size_t i = 0; i < nw; ++i) {
+        float sj = join_sim(q, i, tok[j], tok[j + 1]);
+        if (sj > 0) {
+          b[i] = std::max(b[i], sj);
+          t[j] = std::max(t[j], sj);
+          t[j + 1] = std::max(t[j + 1], sj);
+        }
+      }
+    double got = 0;
+    for (size_t i = 0; i < nw; ++i)
+      got += q.weight[i] * b[i];
+    double seen = 0;
+    const float* tw = &token_weight[en.tok_begin];
+    for (size_t j = 0; j < nt; ++j)
+      seen += tw[j] * double{covered(t[j])};
+    double qcov = got / q.total;
+    double ecov = seen / en.weight;
+    double s = qcov * name_cover_factor(ecov);
+    if (s > best.score) {
+      best.score = s;
+      best.source = en.source;
+    }
+  }
+  best.score *= size_factor(q, p);
+  return best;
+}
+
+std::vector<match_candidate> catalog_index::impl::finish(std::vector<scored>& all,
+                                                         size_t limit) const {
+  std::sort(all.begin(), all.end(), [](const scored& a, const scored& b) {
+    return a.score != b.score ? a.score > b.score : a.product < b.product;
+  });
+  std::vector<match_candidate> out;
+  for (size_t k = 0; k < all.size() && k < limit; ++k) {
+    double other = k == 0 ? (all.size() > 1 ? all[1].score : 0.0) : all[0].score;
+    double shortfall = std::clamp(ambiguity_margin - (all[k].score - other), 0.0, ambiguity_margin);
+    double s = std::clamp(all[k].score - ambiguity_slope * shortfall, 0.0, 1.0);
+    const auto& prod = products[all[k].product];
+    out.push_back({all[k].product, s,
+                   all[k].source == 0 ? prod.name : prod.aliases[all[k].source - 1]});
+  }
+  return out;
+}
+
+std::vector<match_candidate> catalog_index::impl::match_exhaustive(std::string_view text,
+                                                                   size_t limit) const {
+  prepared_query q = prepare(text);
+  if (q.words == 0 || limit == 0)
+    return {};
+  scratch.begin(vocab.size(), products.size());
+  std::vector<scored> all;
+  for (uint32_t p = 0; p < products.size(); ++p) {
+    scored s = score_product(q, p);
+    if (s.score >= min_score)
+      all.push_back(s);
+  }
+  return finish(all, limit);
+}
+
+std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
+                                                        size_t limit) const {
+  prepared_query q = prepare(text);
+  if (q.words == 0 || limit == 0)
+    return {};
+  auto& S = scratch;
+  S.begin(vocab.size(), products.size());
+  const size_t nw = q.words;
+  const size_t nu = q.units.size();
+
+  // Vocabulary words near each unit, with their similarity.
+  std::vector<std::vector<std::pair<uint32_t, float>>> unit_hits(nu);
+  for (size_t u = 0; u < nu; ++u) {
+    const uint64_t key = (S.gen << 6) | (u + 1);
+    lookup.for_each_candidate(q.units[u], q.unit_numeric[u] ? 0 : word_lookup::max_edits,
+                              [&](uint32_t v) {
+                                if (S.vocab_unit_seen[v] == key)
+                                  return;
+                                S.vocab_unit_seen[v] = key;
+                                float s = sims_for(q, v)[u];
+                                if (s > 0)
+                                  unit_hits[u].emplace_back(v, s);
+                              });
+  }
+  // Per item word: what can credit it, and how many products that reaches.
+  struct word_plan {
+    std::vector<std::pair<uint32_t, float>> hits;
+    size_t volume = 0;
+    float max_sim = 0;
+  };
+  std::vector<word_plan> plans(nw);
+  for (size_t i = 0; i < nw; ++i) {
+    auto& pl = plans[i];
+    pl.hits = unit_hits[i];
+    if (i > 0)
+      pl.hits.insert(pl.hits.end(), unit_hits[nw + i - 1].begin(), unit_hits[nw + i - 1].end());
+    if (i + 1 < nw)
+      pl.hits.insert(pl.hits.end(), unit_hits[nw + i].begin(), unit_hits[nw + i].end());
+    // A run-together word ("waiwai", "kokakola") reaches the names with a
+    // word like one of its parts; score_product works out the real fit.
+    const std::string& w = q.units[i];
+    bool exact = std::any_of(unit_hits[i].begin(), unit_hits[i].end(),
+                             [](const auto& h) { return h.second >= 1.0f; });
+    if (!q.unit_numeric[i] && q.unit_len[i] >= 4 && w.size() == q.unit_len[i]) {
+      const uint64_t key = (S.gen << 6) | (32 + i + 1);
+      for (size_t k = 2; k + 2 <= w.size(); ++k)
+        for (std::string_view part : {std::string_view(w).substr(0, k), std::string_view(w).substr(k)}) {
+          // Fuzzy parts only when the word itself is not a known word.
+          size_t edits = !exact && part.size() >= 3 ? 1 : 0;
+          lookup.for_each_candidate(part, edits, [&](uint32_t v) {
+            if (S.vocab_unit_seen[v] != key && within_one_edit(part, vocab[v], edits)) {
+              S.vocab_unit_seen[v] = key;
+              pl.hits.emplace_back(v, 1.0f);
+            }
+          });
+        }
+    }
+    std::sort(pl.hits.begin(), pl.hits.end(),
+              [](const auto& x, const auto& y) { return x.second > y.second; });
+    for (const auto& [v, s] : pl.hits) {
+      pl.volume += post_begin[v + 1] - post_begin[v];
+      pl.max_sim = std::max(pl.max_sim, s);
+    }
+  }
+  std::vector<size_t> order;
+  for (size_t i = 0; i < nw; ++i)
+    if (!plans[i].hits.empty())
+      order.push_back(i);
+  if (order.empty())
+    return {};
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return plans[a].volume != plans[b].volume ? plans[a].volume < plans[b].volume : a < b;
+  });
+
+  auto traverse = [&](size_t i) {
+    const uint64_t mark = (S.gen << 6) | (i + 1);
+    for (const auto& [v, s] : plans[i].hits) {
+      const float val = static_cast<float>(q.weight[i]) * s;
+      for (uint32_t k = post_begin[v]; k < post_begin[v + 1]; ++k) {
+        uint32_t p = postings[k];
+        if (S.word_mark[p] == mark)
+          continue;  // hits come best first: the first one is this word's credit
+        S.word_mark[p] = mark;
+        if (S.touched_gen[p] != S.gen) {
+          S.touched_gen[p] = S.gen;
+          S.acc[p] = 0;
+          S.touched.push_back(p);
+        }
+        S.acc[p] += val;
+      }
+    }
+  };
+
+  const size_t rare = 2048 + products.size() / 64;
+  size_t next = 0;
+  while (next < order.size() && plans[order[next]].volume <= rare)
+    traverse(order[next++]);
+  if (next == 0)
+    traverse(order[next++]);
+
+  std::vector<scored> results;
+  std::vector<double> top;  // best scores so far, descending, at most `limit`
+  auto threshold = [&] {
+    if (top.empty())
+      return min_score;
+    double s1 = top.front();
+    double keep = top.size() >= limit ? top.back() : -1.0;
+    return std::max(min_score, std::min(s1 - ambiguity_margin, std::max(s1 - list_window, keep)));
+  };
+  auto note = [&](double s) {
+    top.insert(std::upper_bound(top.begin(), top.end(), s, std::greater<>()), s);
+    if (top.size() > limit)
+      top.pop_back();
+  };
+  size_t scored_count = 0;
+  std::vector<std::pair<double, uint32_t>> cand;
+  auto by_bound = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  while (true) {
+    double rest = 0;
+    for (size_t k = next; k < order.size(); ++k)
+      rest += q.weight[order[k]] * plans[order[k]].max_sim;
+    double thr = threshold();
+    cand.clear();
+    for (uint32_t p : S.touched) {
+      if (S.scored_gen[p] == S.gen)
+        continue;
+      double qc = std::min(1.0, (S.acc[p] + rest) / q.total);
+      double ec = std::min(1.0, q.reach / min_entry_weight[p]);
+      double ub = qc * name_cover_factor(ec);
+      if (ub >= thr)
+        cand.emplace_back(ub, p);
+    }
+    size_t budget = max_scored - scored_count;
+    if (cand.size() > budget && next < order.size()) {
+      traverse(order[next++]);  // bounds too loose to choose: look at one more word
+      continue;
+    }
+    if (cand.size() > budget) {
+      std::nth_element(cand.begin(), cand.begin() + budget, cand.end(), by_bound);
+      cand.resize(budget);
+    }
+    std::sort(cand.begin(), cand.end(), by_bound);
+    for (const auto& [ub, p] : cand) {
+      if (ub < threshold())
+        break;
+      S.scored_gen[p] = S.gen;
+      ++scored_count;
+      scored s = score_product(q, p);
+      if (s.score >= min_score) {
+        results.push_back(s);
+        note(s.score);
+      }
+    }
+    // Products no word looked at so far can score at most `rest`.
+    if (next < order.size() && scored_count < max_scored && rest / q.total >= threshold()) {
+      traverse(order[next++]);
+      continue;
+    }
+    break;
+  }
+  return finish(results, limit);
+}
+
+catalog_index::catalog_index(std::vector<catalog_product> products)
+    : impl_(std::make_unique<impl>(std::move(products))) {}
+
+catalog_index::~catalog_index() = default;
+
+std::vector<match_candidate> catalog_index::match(std::string_view text, size_t limit) const {
+  return impl_->match(text, limit);
+}
+
+std::vector<match_candidate> catalog_index::match_exhaustive(std::string_view text,
+                                                             size_t limit) const {
+  return impl_->match_exhaustive(text, limit);
+}
+
+const std::vector<catalog_product>& catalog_index::products() const { return impl_->products; }
+
+size_t catalog_index::size() const { return impl_->products.size(); }
+
+}  // namespace khaacho::model

@@ -1,0 +1,64 @@
+// Finds the words of a fixed vocabulary that lie within two edits of a query
+// word without comparing against all of them: the symmetric-delete scheme
+// (every word is stored under each string left after deleting up to two of
+// its letters; two words within k edits share such a string with at most k
+// deletions on each side). Immutable after construction; reads are
+// thread-safe. Pure logic.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace khaacho::model {
+
+class word_lookup {
+ public:
+  /// Most deletions stored per word: words within this many edits are found.
+  static constexpr size_t max_edits = 2;
+
+  word_lookup() = default;
+  /// Indexes `words` (ids are positions). Words longer than 24 bytes are only
+  /// stored with one deletion: a third typo in them is found by nothing else.
+  explicit word_lookup(const std::vector<std::string>& words);
+
+  /// Calls `f(id)` for every word that may be within `edits` (<= max_edits)
+  /// of `word`, and a few that are not (verify with a distance); an id may
+  /// come more than once. `edits` 0 gives the candidates for an equal word.
+  template <class F>
+  void for_each_candidate(std::string_view word, size_t edits, F&& f) const {
+    visit_deletions(word, edits, [&](uint64_t h) {
+      auto [begin, end] = find(h);
+      for (auto i = begin; i < end; ++i)
+        f(ids_[i]);
+    });
+  }
+
+ private:
+  static uint64_t hash_without(std::string_view w, size_t skip_a, size_t skip_b) noexcept;
+  template <class F>
+  static void visit_deletions(std::string_view w, size_t edits, F&& f) {
+    const size_t none = w.size();
+    f(hash_without(w, none, none));
+    if (edits >= 1)
+      for (size_t i = 0; i < w.size(); ++i)
+        f(hash_without(w, i, none));
+    if (edits >= 2)
+      for (size_t i = 0; i < w.size(); ++i)
+        for (size_t j = i + 1; j < w.size(); ++j)
+          f(hash_without(w, i, j));
+  }
+  std::pair<uint32_t, uint32_t> find(uint64_t h) const noexcept;
+
+  // Open addressing over distinct deletion hashes; slot -> index into
+  // hashes_/begin_, whose ids_ range is [begin_[k], begin_[k + 1]).
+  std::vector<uint32_t> slots_;
+  uint64_t mask_ = 0;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> begin_;
+  std::vector<uint32_t> ids_;
+};
+
+}  // namespace khaacho::model
