@@ -139,7 +139,11 @@ caf::expected<send_receipt> smtp_notifier::send(const outgoing_message& msg) {
     if (rc == CURLE_OK)
       rc = curl_easy_setopt(h, opt, value);
   };
-  set(CURLOPT_URL, s.smtp_url.c_str());
+  auto url = s.smtp_url;
+  // "implicit" means TLS from the first byte, which curl does for smtps:// only.
+  if (s.smtp_tls == "implicit" && url.rfind("smtp://", 0) == 0)
+    url.insert(4, "s");
+  set(CURLOPT_URL, url.c_str());
   set(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   set(CURLOPT_NOSIGNAL, 1L);  // timeouts must not use SIGALRM in a threaded process
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));

@@ -9,10 +9,11 @@
 
 namespace khaacho::notify {
 
-/// Sends to `smtp_url` (smtp://host:port, or smtps:// for implicit TLS) from
-/// `email_from`; `smtp_tls` none sends in clear, starttls requires STARTTLS;
-/// logs in when `smtp_user` is set. BLOCKING: one SMTP session per send(),
-/// at most `send_timeout` long (connect at most 5 s of it); one object per
+/// Sends to `smtp_url` (smtp://host:port, or smtps://) from `email_from`;
+/// `smtp_tls` none sends in clear, starttls requires STARTTLS, implicit
+/// speaks TLS from the start; logs in when `smtp_user` is set. BLOCKING: at
+/// most `send_timeout` per send() (connect at most 5 s of it); the session
+/// of a successful send is reused, a failed one is dropped. One object per
 /// worker thread. The password never appears in an error message.
 class smtp_notifier final : public notifier {
 public:
