@@ -1,3 +1,5 @@
+#include <cstdio>
+#include <cstdlib>
 // The catalog matcher. Every name and alias is read into word keys
 // (match_terms: folded, Devanagari romanized, spelling variants merged) and a
 // pack size. A written item is scored against a product as the best of its
@@ -94,17 +96,28 @@ struct prepared_query {
 // Per-thread working memory, reused across items; the generation counter
 // makes stale marks from earlier items harmless without clearing arrays.
 struct match_scratch {
+  static constexpr size_t pair_slots = 4096;  // a power of two
   uint64_t gen = 0;
   std::vector<uint64_t> vocab_seen;
   std::vector<uint32_t> vocab_slot;
   std::vector<uint64_t> vocab_unit_seen;
   std::vector<float> sims;
+  std::vector<uint32_t> sims_done;  // per slot: bit u set once unit u is in
   size_t slots = 0;
-  std::vector<uint64_t> touched_gen;
-  std::vector<uint64_t> word_mark;
-  std::vector<uint64_t> scored_gen;
-  std::vector<float> acc;
+  // What the current item knows of each product, in one cache line slot.
+  struct product_state {
+    uint64_t touched = 0;    // gen when first reached
+    uint64_t word_mark = 0;  // (gen << 6) | word + 1: credited for that word
+    uint64_t scored = 0;     // gen when scored exactly
+    float acc = 0;           // credit from the words walked so far
+  };
+  std::vector<product_state> product;
   std::vector<uint32_t> touched;
+  // Similarities of each item word to a pair of adjacent name words, by pair:
+  // the same pairs ("wai"+"wai") recur across the products of an item.
+  std::vector<uint64_t> pair_key;
+  std::vector<uint64_t> pair_gen;
+  std::vector<float> pair_sims;  // slot * max_match_words + word
 
   void begin(size_t vocab, size_t products) {
     if (vocab_seen.size() < vocab) {
@@ -112,11 +125,12 @@ struct match_scratch {
       vocab_slot.resize(vocab, 0);
       vocab_unit_seen.resize(vocab, 0);
     }
-    if (touched_gen.size() < products) {
-      touched_gen.resize(products, 0);
-      word_mark.resize(products, 0);
-      scored_gen.resize(products, 0);
-      acc.resize(products, 0);
+    if (product.size() < products)
+      product.resize(products);
+    if (pair_key.empty()) {
+      pair_key.resize(pair_slots);
+      pair_gen.resize(pair_slots, 0);
+      pair_sims.resize(pair_slots * max_match_words);
     }
     ++gen;
     slots = 0;
@@ -168,9 +182,12 @@ struct catalog_index::impl {
   explicit impl(std::vector<catalog_product> p);
 
   prepared_query prepare(std::string_view text) const;
+  float* sim_slot(const prepared_query& q, uint32_t v) const;
+  float sim_of(const prepared_query& q, size_t u, uint32_t v) const;
   const float* sims_for(const prepared_query& q, uint32_t v) const;
   float unit_sim(const prepared_query& q, size_t u, uint32_t v) const;
   float join_sim(const prepared_query& q, size_t i, uint32_t v1, uint32_t v2) const;
+  const float* join_sims(const prepared_query& q, uint32_t v1, uint32_t v2) const;
   double size_factor(const prepared_query& q, uint32_t p) const;
   scored score_product(const prepared_query& q, uint32_t p) const;
   std::vector<match_candidate> finish(std::vector<scored>& all, size_t limit) const;
@@ -319,19 +336,59 @@ float catalog_index::impl::join_sim(const prepared_query& q, size_t i, uint32_t 
       word_similarity(q.patterns[i].distance(vocab[v1], vocab[v2]), la, lb));
 }
 
-// Similarities of every query unit to vocabulary word v, computed once per item.
-const float* catalog_index::impl::sims_for(const prepared_query& q, uint32_t v) const {
+// Similarities of the query units to vocabulary word v, each computed at
+// most once per item: a slot per word met, filled as units ask.
+float* catalog_index::impl::sim_slot(const prepared_query& q, uint32_t v) const {
   auto& s = scratch;
   const size_t n = q.units.size();
   if (s.vocab_seen[v] != s.gen) {
     s.vocab_seen[v] = s.gen;
     s.vocab_slot[v] = static_cast<uint32_t>(s.slots++);
     s.sims.resize(s.slots * n);
-    float* out = &s.sims[s.vocab_slot[v] * n];
-    for (size_t u = 0; u < n; ++u)
-      out[u] = unit_sim(q, u, v);
+    s.sims_done.resize(s.slots);
+    s.sims_done[s.vocab_slot[v]] = 0;
   }
   return &s.sims[s.vocab_slot[v] * n];
+}
+
+float catalog_index::impl::sim_of(const prepared_query& q, size_t u, uint32_t v) const {
+  float* out = sim_slot(q, v);
+  uint32_t& done = scratch.sims_done[scratch.vocab_slot[v]];
+  if (!(done & (1u << u))) {
+    out[u] = unit_sim(q, u, v);
+    done |= 1u << u;
+  }
+  return out[u];
+}
+
+const float* catalog_index::impl::sims_for(const prepared_query& q, uint32_t v) const {
+  float* out = sim_slot(q, v);
+  uint32_t& done = scratch.sims_done[scratch.vocab_slot[v]];
+  const uint32_t all = (q.units.size() >= 32 ? ~0u : (1u << q.units.size()) - 1);
+  if (done != all) {
+    for (size_t u = 0; u < q.units.size(); ++u)
+      if (!(done & (1u << u)))
+        out[u] = unit_sim(q, u, v);
+    done = all;
+  }
+  return out;
+}
+
+// join_sim of every item word for the name words v1 v2, computed once per
+// item unless the small cache is full there (then recomputed, same values).
+const float* catalog_index::impl::join_sims(const prepared_query& q, uint32_t v1,
+                                            uint32_t v2) const {
+  auto& s = scratch;
+  const uint64_t key = (uint64_t{v1} << 32) | v2;
+  size_t slot = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> 52) & (s.pair_slots - 1);
+  float* out = &s.pair_sims[slot * max_match_words];
+  if (s.pair_gen[slot] == s.gen && s.pair_key[slot] == key)
+    return out;
+  s.pair_gen[slot] = s.gen;
+  s.pair_key[slot] = key;
+  for (size_t i = 0; i < q.words; ++i)
+    out[i] = join_sim(q, i, v1, v2);
+  return out;
 }
 
 double catalog_index::impl::size_factor(const prepared_query& q, uint32_t p) const {
@@ -380,15 +437,17 @@ scored catalog_index::impl::score_product(const prepared_query& q, uint32_t p) c
         }
       }
     }
-    for (size_t j = 0; j + 1 < nt; ++j)  // one item word run together, two name words
+    for (size_t j = 0; j + 1 < nt; ++j) {  // one item word run together, two name words
+      const float* js = join_sims(q, tok[j], tok[j + 1]);
       for (size_t i = 0; i < nw; ++i) {
-        float sj = join_sim(q, i, tok[j], tok[j + 1]);
+        float sj = js[i];
         if (sj > 0) {
           b[i] = std::max(b[i], sj);
           t[j] = std::max(t[j], sj);
           t[j + 1] = std::max(t[j + 1], sj);
         }
       }
+    }
     double got = 0;
     for (size_t i = 0; i < nw; ++i)
       got += q.weight[i] * b[i];
@@ -454,12 +513,16 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
   std::vector<std::vector<std::pair<uint32_t, float>>> unit_hits(nu);
   for (size_t u = 0; u < nu; ++u) {
     const uint64_t key = (S.gen << 6) | (u + 1);
-    lookup.for_each_candidate(q.units[u], q.unit_numeric[u] ? 0 : word_lookup::max_edits,
+    // Four letters or fewer allow one edit against words of up to four, so
+    // one deletion on this side finds those; two typos against a longer word
+    // would be a weak match at best.
+    size_t edits = q.unit_numeric[u] ? 0 : q.unit_len[u] <= 4 ? 1 : word_lookup::max_edits;
+    lookup.for_each_candidate(q.units[u], edits,
                               [&](uint32_t v) {
                                 if (S.vocab_unit_seen[v] == key)
                                   return;
                                 S.vocab_unit_seen[v] = key;
-                                float s = sims_for(q, v)[u];
+                                float s = sim_of(q, u, v);
                                 if (s > 0)
                                   unit_hits[u].emplace_back(v, s);
                               });
@@ -520,38 +583,40 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
       const float val = static_cast<float>(q.weight[i]) * s;
       for (uint32_t k = post_begin[v]; k < post_begin[v + 1]; ++k) {
         uint32_t p = postings[k];
-        if (S.word_mark[p] == mark)
+        auto& st = S.product[p];
+        if (st.word_mark == mark)
           continue;  // hits come best first: the first one is this word's credit
-        S.word_mark[p] = mark;
-        if (S.touched_gen[p] != S.gen) {
-          S.touched_gen[p] = S.gen;
-          S.acc[p] = 0;
+        st.word_mark = mark;
+        if (st.touched != S.gen) {
+          st.touched = S.gen;
+          st.acc = 0;
           S.touched.push_back(p);
         }
-        S.acc[p] += val;
+        st.acc += val;
       }
     }
   };
 
-  const size_t rare = 2048 + products.size() / 64;
   size_t next = 0;
-  while (next < order.size() && plans[order[next]].volume <= rare)
-    traverse(order[next++]);
-  if (next == 0)
-    traverse(order[next++]);
+  traverse(order[next++]);
 
   std::vector<scored> results;
   std::vector<double> top;  // best scores so far, descending, at most `limit`
+  // Scores a product must be able to beat to matter: to become the best or
+  // the runner-up that sets the best one's ambiguity penalty, or to enter the
+  // `limit` listed (those within list_window of the best, once that many).
   auto threshold = [&] {
     if (top.empty())
       return min_score;
     double s1 = top.front();
-    double keep = top.size() >= limit ? top.back() : -1.0;
-    return std::max(min_score, std::min(s1 - ambiguity_margin, std::max(s1 - list_window, keep)));
+    double s2 = top.size() > 1 ? top[1] : -1.0;
+    double penalty = std::max(s1 - ambiguity_margin, s2);
+    double list = top.size() >= limit ? top[limit - 1] : s1 - list_window;
+    return std::max(min_score, std::min(penalty, list));
   };
   auto note = [&](double s) {
     top.insert(std::upper_bound(top.begin(), top.end(), s, std::greater<>()), s);
-    if (top.size() > limit)
+    if (top.size() > std::max<size_t>(limit, 2))
       top.pop_back();
   };
   size_t scored_count = 0;
@@ -559,35 +624,19 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
   auto by_bound = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
-  while (true) {
-    double rest = 0;
-    for (size_t k = next; k < order.size(); ++k)
-      rest += q.weight[order[k]] * plans[order[k]].max_sim;
-    double thr = threshold();
-    cand.clear();
-    for (uint32_t p : S.touched) {
-      if (S.scored_gen[p] == S.gen)
-        continue;
-      double qc = std::min(1.0, (S.acc[p] + rest) / q.total);
-      double ec = std::min(1.0, q.reach / min_entry_weight[p]);
-      double ub = qc * name_cover_factor(ec);
-      if (ub >= thr)
-        cand.emplace_back(ub, p);
-    }
-    size_t budget = max_scored - scored_count;
-    if (cand.size() > budget && next < order.size()) {
-      traverse(order[next++]);  // bounds too loose to choose: look at one more word
-      continue;
-    }
-    if (cand.size() > budget) {
-      std::nth_element(cand.begin(), cand.begin() + budget, cand.end(), by_bound);
-      cand.resize(budget);
-    }
-    std::sort(cand.begin(), cand.end(), by_bound);
-    for (const auto& [ub, p] : cand) {
-      if (ub < threshold())
+  // Scores candidates best bound first while they can still matter; at most
+  // `n` of them.
+  auto score_best = [&](size_t n) {
+    n = std::min({n, cand.size(), max_scored - scored_count});
+    std::partial_sort(cand.begin(), cand.begin() + n, cand.end(), by_bound);
+    for (size_t k = 0; k < n; ++k) {
+      auto [ub, p] = cand[k];
+      double t = threshold();
+      // Equal to the bar is enough for the first scores; once products tie
+      // at the bar, one more at it cannot change the outcome.
+      if (ub < t || (ub <= t && top.size() >= std::max<size_t>(limit, 2)))
         break;
-      S.scored_gen[p] = S.gen;
+      S.product[p].scored = S.gen;
       ++scored_count;
       scored s = score_product(q, p);
       if (s.score >= min_score) {
@@ -595,13 +644,40 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
         note(s.score);
       }
     }
-    // Products no word looked at so far can score at most `rest`.
-    if (next < order.size() && scored_count < max_scored && rest / q.total >= threshold()) {
+  };
+  constexpr size_t round_size = 32;
+  while (scored_count < max_scored) {
+    double rest = 0;
+    for (size_t k = next; k < order.size(); ++k)
+      rest += q.weight[order[k]] * plans[order[k]].max_sim;
+    double thr = threshold();
+    cand.clear();
+    for (uint32_t p : S.touched) {
+      const auto& st = S.product[p];
+      if (st.scored == S.gen)
+        continue;
+      double qc = std::min(1.0, (st.acc + rest) / q.total);
+      double ub = qc * name_cover_factor(std::min(1.0, q.reach / min_entry_weight[p]));
+      if (ub >= thr)
+        cand.emplace_back(ub, p);
+    }
+    bool more_words = next < order.size();
+    if (cand.size() > round_size && more_words) {
+      // Too many open bounds: score the most promising few to raise the bar,
+      // then let one more word tighten the rest (cheaper than scoring all).
+      score_best(8);
+      traverse(order[next++]);
+      continue;
+    }
+    score_best(cand.size());
+    // Products no word has reached yet can score at most `rest`.
+    if (more_words && rest / q.total >= threshold()) {
       traverse(order[next++]);
       continue;
     }
     break;
   }
+  if (getenv("MSTATS")) { size_t vol=0; for (size_t k=0;k<next;++k) vol+=plans[order[k]].volume; fprintf(stderr, "STAT words=%zu traversed=%zu/%zu volume=%zu touched=%zu scored=%zu results=%zu vocabslots=%zu\n", nw, next, order.size(), vol, S.touched.size(), scored_count, results.size(), S.slots); }
   return finish(results, limit);
 }
 

@@ -27,7 +27,7 @@ struct reading_fixture {
     auto st = storage::make_blob_storage(h.settings().storage);
     REQUIRE(st);
     store = std::move(*st);
-    stages::stage_context ctx{&h.system(), h.pool(), h.settings()};
+    stages::stage_context ctx{&h.system(), h.pool(), h.settings(), nullptr, "test-node"};
     h.overrides["ocr"] = stages::make_ocr_stage(ctx);
     h.overrides["extract"] = stages::make_extract_stage(ctx);
   }
