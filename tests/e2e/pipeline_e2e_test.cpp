@@ -62,7 +62,7 @@ TEST_CASE("an uploaded photo ends COMPLETED with items matched, RFQs written and
   src::seed(srv.db());
   auto token = token_for("retailer", retailer_a);
   wait_catalog(srv, token);
-  auto id = upload_page(srv, token, {"Ram Kirana Pasal", "1. chini 10 kg", "2. aayo nun 20 kg",
+  auto id = upload_page(srv, token, {"Ram Kirana Pasal", "1. chini 10 kg", "2. waiwai veg 3 packet",
                                      "Thank you"});
   auto cli = srv.client();
   auto doc = wait_final(cli, token, id);
@@ -72,7 +72,8 @@ TEST_CASE("an uploaded photo ends COMPLETED with items matched, RFQs written and
   CHECK(json_field(doc, "/items/0/productId") == src::sugar);
   CHECK(json_field(doc, "/items/0/unit") == "kg");
   CHECK(json_field(doc, "/items/0/allocations/0/wholesalerId") == src::wholesaler_b);
-  CHECK(json_field(doc, "/items/1/productId") == src::nun);
+  CHECK(json_field(doc, "/items/1/productId") == src::waiwai_veg);
+  CHECK(json_field(doc, "/items/1/allocations/0/wholesalerId") == src::wholesaler_c);
   CHECK(json_field(doc, "/items/1/allocations/0/unit") == "packet");
   CHECK(json_array_size(doc, "/rfqs") == 2);
   CHECK(json_field(doc, "/rfqs/0/status") == "SENT");

@@ -40,14 +40,16 @@ std::string render_text_page(const std::vector<std::string>& lines) {
   L_BMF* font = bmfCreate(nullptr, 20);
   if (font == nullptr)
     throw std::runtime_error("bmfCreate failed");
-  PIX* page = pixCreate(900, 80 + 60 * static_cast<int>(lines.size()), 32);
+  // 80 px between baselines: the 20 pt font's descenders and capitals of
+  // neighbouring lines must not touch, or Tesseract merges them.
+  PIX* page = pixCreate(1300, 80 + 80 * static_cast<int>(lines.size()), 32);
   pixSetAll(page);
   int y = 60;
   for (const auto& line : lines) {
     l_int32 width = 0;
     l_int32 overflow = 0;
     pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &width, &overflow);
-    y += 60;
+    y += 80;
   }
   bmfDestroy(&font);
   // The bitmap font is small; a phone photo's letters are larger.

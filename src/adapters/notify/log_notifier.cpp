@@ -23,7 +23,7 @@ std::string mask_recipient(const std::string& recipient) {
 caf::expected<send_receipt> log_notifier::send(const outgoing_message& msg) {
   auto key = http_client::printable(msg.idempotency_key, 64);
   // The writer escapes what JSON needs; UTF-8 subjects stay readable.
-  log::info("notification not sent: channel off, logged only",
+  log::info("notification written to the log only (channel off in notify.*)",
             {{"channel", channel_},
              {"recipient", mask_recipient(msg.recipient)},
              {"idempotency_key", key},
