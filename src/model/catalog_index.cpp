@@ -1,5 +1,3 @@
-#include <cstdio>
-#include <cstdlib>
 // The catalog matcher. Every name and alias is read into word keys
 // (match_terms: folded, Devanagari romanized, spelling variants merged) and a
 // pack size. A written item is scored against a product as the best of its
@@ -106,13 +104,15 @@ struct match_scratch {
   size_t slots = 0;
   // What the current item knows of each product, in one cache line slot.
   struct product_state {
-    uint64_t touched = 0;    // gen when first reached
-    uint64_t word_mark = 0;  // (gen << 6) | word + 1: credited for that word
-    uint64_t scored = 0;     // gen when scored exactly
-    float acc = 0;           // credit from the words walked so far
+    uint64_t touched = 0;  // gen when first reached; the rest is valid only then
+    uint32_t words = 0;    // bit i: credited for item word i; bit 31: scored
+    float acc = 0;         // credit from the item words so far
   };
   std::vector<product_state> product;
   std::vector<uint32_t> touched;
+  // Bit p set once product p is reached: small enough to stay in cache, so
+  // checking a long list against the reached products costs little.
+  std::vector<uint64_t> touched_bits;
   // Similarities of each item word to a pair of adjacent name words, by pair:
   // the same pairs ("wai"+"wai") recur across the products of an item.
   std::vector<uint64_t> pair_key;
@@ -127,6 +127,10 @@ struct match_scratch {
     }
     if (product.size() < products)
       product.resize(products);
+    if (touched_bits.size() < (products + 63) / 64)
+      touched_bits.resize((products + 63) / 64, 0);
+    for (uint32_t p : touched)
+      touched_bits[p >> 6] = 0;
     if (pair_key.empty()) {
       pair_key.resize(pair_slots);
       pair_gen.resize(pair_slots, 0);
@@ -527,11 +531,12 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
                                   unit_hits[u].emplace_back(v, s);
                               });
   }
-  // Per item word: what can credit it, and how many products that reaches.
+  // Per item word: what can credit it. Close hits (exact, one typo) and
+  // loose ones become two lists, so a word's many loose neighbours ("gagara":
+  // sagara, nagara, gagra, ...) are walked only when the close ones leave
+  // the answer open.
   struct word_plan {
     std::vector<std::pair<uint32_t, float>> hits;
-    size_t volume = 0;
-    float max_sim = 0;
   };
   std::vector<word_plan> plans(nw);
   for (size_t i = 0; i < nw; ++i) {
@@ -555,50 +560,124 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
           lookup.for_each_candidate(part, edits, [&](uint32_t v) {
             if (S.vocab_unit_seen[v] != key && within_one_edit(part, vocab[v], edits)) {
               S.vocab_unit_seen[v] = key;
-              pl.hits.emplace_back(v, 1.0f);
+              // A bound on the fit of the whole word: a typo in a part of
+              // a word of six letters or more costs at least 0.1.
+              pl.hits.emplace_back(v, part == vocab[v] ? 1.0f : 0.9f);
             }
           });
         }
     }
     std::sort(pl.hits.begin(), pl.hits.end(),
               [](const auto& x, const auto& y) { return x.second > y.second; });
-    for (const auto& [v, s] : pl.hits) {
-      pl.volume += post_begin[v + 1] - post_begin[v];
-      pl.max_sim = std::max(pl.max_sim, s);
+  }
+  struct list_plan {
+    size_t word = 0;
+    bool loose = false;
+    std::vector<std::pair<uint32_t, float>> hits;  // best first
+    size_t volume = 0;
+    float max_sim = 0;
+    size_t key = 0;  // walking order
+  };
+  std::vector<list_plan> lists;
+  for (size_t i = 0; i < nw; ++i) {
+    auto& hits = plans[i].hits;
+    auto loose_at = std::find_if(hits.begin(), hits.end(),
+                                 [](const auto& h) { return h.second < 0.85f; });
+    size_t close_volume = 0;
+    for (auto part : {std::make_pair(hits.begin(), loose_at), std::make_pair(loose_at, hits.end())}) {
+      if (part.first == part.second)
+        continue;
+      list_plan l;
+      l.word = i;
+      l.loose = part.first == loose_at && loose_at != hits.begin();
+      l.hits.assign(part.first, part.second);
+      for (const auto& [v, sim] : l.hits) {
+        l.volume += post_begin[v + 1] - post_begin[v];
+        l.max_sim = std::max(l.max_sim, sim);
+      }
+      // A word's loose list never goes before its close one.
+      l.key = l.loose ? std::max(l.volume, close_volume) : l.volume;
+      close_volume = l.volume;
+      lists.push_back(std::move(l));
     }
   }
-  std::vector<size_t> order;
-  for (size_t i = 0; i < nw; ++i)
-    if (!plans[i].hits.empty())
-      order.push_back(i);
-  if (order.empty())
+  if (lists.empty())
     return {};
+  std::vector<size_t> order(lists.size());
+  for (size_t k = 0; k < order.size(); ++k)
+    order[k] = k;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return plans[a].volume != plans[b].volume ? plans[a].volume < plans[b].volume : a < b;
+    const auto& x = lists[a];
+    const auto& y = lists[b];
+    if (x.key != y.key)
+      return x.key < y.key;
+    if (x.loose != y.loose)
+      return !x.loose;
+    return a < b;
   });
 
-  auto traverse = [&](size_t i) {
-    const uint64_t mark = (S.gen << 6) | (i + 1);
-    for (const auto& [v, s] : plans[i].hits) {
+  constexpr uint32_t scored_bit = 1u << 31;
+  // Walks list l: every product there is reached and credited.
+  auto traverse = [&](size_t l) {
+    const size_t i = lists[l].word;
+    const uint32_t bit = 1u << i;
+    for (const auto& [v, s] : lists[l].hits) {
       const float val = static_cast<float>(q.weight[i]) * s;
       for (uint32_t k = post_begin[v]; k < post_begin[v + 1]; ++k) {
         uint32_t p = postings[k];
         auto& st = S.product[p];
-        if (st.word_mark == mark)
-          continue;  // hits come best first: the first one is this word's credit
-        st.word_mark = mark;
         if (st.touched != S.gen) {
           st.touched = S.gen;
+          st.words = 0;
           st.acc = 0;
           S.touched.push_back(p);
+          S.touched_bits[p >> 6] |= uint64_t{1} << (p & 63);
         }
+        if (st.words & bit)
+          continue;  // hits come best first: the first one is this word's credit
+        st.words |= bit;
         st.acc += val;
+      }
+    }
+  };
+  // Credits word i to the products already reached (from `from` on in
+  // S.touched) without reaching new ones: a short list is walked, a long one
+  // searched for each of those products.
+  auto probe = [&](size_t l, size_t from) {
+    const size_t i = lists[l].word;
+    const uint32_t bit = 1u << i;
+    const size_t fresh = S.touched.size() - from;
+    if (fresh == 0)
+      return;
+    for (const auto& [v, s] : lists[l].hits) {
+      const float val = static_cast<float>(q.weight[i]) * s;
+      const uint32_t* b = &postings[post_begin[v]];
+      const uint32_t* e = &postings[post_begin[v + 1]];
+      if (static_cast<size_t>(e - b) <= 16 * fresh) {
+        for (const uint32_t* it = b; it != e; ++it) {
+          if (!(S.touched_bits[*it >> 6] & (uint64_t{1} << (*it & 63))))
+            continue;
+          auto& st = S.product[*it];
+          if (!(st.words & bit)) {
+            st.words |= bit;
+            st.acc += val;
+          }
+        }
+      } else {
+        for (size_t k = from; k < S.touched.size(); ++k) {
+          auto& st = S.product[S.touched[k]];
+          if (!(st.words & bit) && std::binary_search(b, e, S.touched[k])) {
+            st.words |= bit;
+            st.acc += val;
+          }
+        }
       }
     }
   };
 
   size_t next = 0;
   traverse(order[next++]);
+  size_t probed = 0;  // S.touched[0, probed) have every word credited
 
   std::vector<scored> results;
   std::vector<double> top;  // best scores so far, descending, at most `limit`
@@ -624,19 +703,21 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
   auto by_bound = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
-  // Scores candidates best bound first while they can still matter; at most
-  // `n` of them.
-  auto score_best = [&](size_t n) {
-    n = std::min({n, cand.size(), max_scored - scored_count});
-    std::partial_sort(cand.begin(), cand.begin() + n, cand.end(), by_bound);
-    for (size_t k = 0; k < n; ++k) {
-      auto [ub, p] = cand[k];
+  // Scores candidates best bound first while they can still matter (a heap:
+  // usually only a few of many are scored).
+  auto score_best = [&] {
+    auto worse = [&](const auto& a, const auto& b) { return by_bound(b, a); };
+    std::make_heap(cand.begin(), cand.end(), worse);
+    while (!cand.empty() && scored_count < max_scored) {
+      auto [ub, p] = cand.front();
       double t = threshold();
       // Equal to the bar is enough for the first scores; once products tie
       // at the bar, one more at it cannot change the outcome.
       if (ub < t || (ub <= t && top.size() >= std::max<size_t>(limit, 2)))
         break;
-      S.product[p].scored = S.gen;
+      std::pop_heap(cand.begin(), cand.end(), worse);
+      cand.pop_back();
+      S.product[p].words |= scored_bit;
       ++scored_count;
       scored s = score_product(q, p);
       if (s.score >= min_score) {
@@ -645,39 +726,38 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
       }
     }
   };
-  constexpr size_t round_size = 32;
   while (scored_count < max_scored) {
-    double rest = 0;
     for (size_t k = next; k < order.size(); ++k)
-      rest += q.weight[order[k]] * plans[order[k]].max_sim;
+      probe(order[k], probed);
+    probed = S.touched.size();
+    // Reached products now carry the credit of every word: their bound is
+    // their own. Products not reached can only have the words not walked.
+    float word_rest[max_match_words] = {};
+    for (size_t k = next; k < order.size(); ++k) {
+      const auto& l = lists[order[k]];
+      word_rest[l.word] = std::max(word_rest[l.word], l.max_sim);
+    }
+    double rest = 0;
+    for (size_t i = 0; i < nw; ++i)
+      rest += q.weight[i] * word_rest[i];
     double thr = threshold();
     cand.clear();
     for (uint32_t p : S.touched) {
       const auto& st = S.product[p];
-      if (st.scored == S.gen)
+      if (st.words & scored_bit)
         continue;
-      double qc = std::min(1.0, (st.acc + rest) / q.total);
+      double qc = std::min(1.0, st.acc / q.total);
       double ub = qc * name_cover_factor(std::min(1.0, q.reach / min_entry_weight[p]));
       if (ub >= thr)
         cand.emplace_back(ub, p);
     }
-    bool more_words = next < order.size();
-    if (cand.size() > round_size && more_words) {
-      // Too many open bounds: score the most promising few to raise the bar,
-      // then let one more word tighten the rest (cheaper than scoring all).
-      score_best(8);
-      traverse(order[next++]);
-      continue;
-    }
-    score_best(cand.size());
-    // Products no word has reached yet can score at most `rest`.
-    if (more_words && rest / q.total >= threshold()) {
+    score_best();
+    if (next < order.size() && rest / q.total >= threshold()) {
       traverse(order[next++]);
       continue;
     }
     break;
   }
-  if (getenv("MSTATS")) { size_t vol=0; for (size_t k=0;k<next;++k) vol+=plans[order[k]].volume; fprintf(stderr, "STAT words=%zu traversed=%zu/%zu volume=%zu touched=%zu scored=%zu results=%zu vocabslots=%zu\n", nw, next, order.size(), vol, S.touched.size(), scored_count, results.size(), S.slots); }
   return finish(results, limit);
 }
 
