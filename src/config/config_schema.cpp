@@ -16,6 +16,9 @@ std::map<std::string, stage_policy> settings::default_stages() {
   out["ocr"].timeout = milliseconds{120'000};
   out["normalize"].timeout = milliseconds{30'000};
   out["rank"].timeout = milliseconds{30'000};
+  // A messaging provider's outage should not fail an order whose RFQs are
+  // written: the outbox keeps trying for about half an hour of backoff.
+  out["notify"].max_attempts = 10;
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "actors/stages/rfq_stage.hpp"
 #include "services/catalog_loader.hpp"
 #include "services/review_service.hpp"
+#include "support/fake_whatsapp_server.hpp"
 #include "support/pipeline_harness.hpp"
 #include "support/sourcing_catalog.hpp"
 
@@ -22,10 +23,15 @@ namespace {
 const std::string retailer = "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11";
 
 struct sourcing_fixture {
+  explicit sourcing_fixture(std::function<void(config::settings&)> tweak = {})
+    : h{std::move(tweak)} {
+    init();
+  }
+
   pipeline_harness h;
   std::shared_ptr<services::catalog_holder> catalog = std::make_shared<services::catalog_holder>();
 
-  sourcing_fixture() {
+  void init() {
     src::seed(h.db());
     auto loaded = services::load_catalog(client());
     REQUIRE(loaded);
@@ -229,4 +235,97 @@ TEST_CASE("an item nobody stocks keeps its whole quantity as shortfall",
   CHECK(f.cell("SELECT shortfall::text FROM uploaded_order_items WHERE order_id = $1::uuid", id)
         == "12");
   CHECK(f.count("SELECT count(*) FROM order_broadcast_logs WHERE order_id = $1::uuid", id) == 0);
+}
+
+namespace {
+
+/// Settings that send WhatsApp messages to `fake` (e-mail stays log-only).
+std::function<void(config::settings&)> whatsapp_to(const fake_whatsapp_server& fake) {
+  auto base = fake.base_url();
+  return [base](config::settings& s) {
+    s.notify.whatsapp_enabled = true;
+    s.notify.whatsapp_api_base = base;
+    s.notify.whatsapp_token = "test-token-not-secret";
+    s.notify.whatsapp_phone_number_id = "1234567890";
+    s.notify.send_timeout = std::chrono::milliseconds{800};
+    s.stages["notify"].max_attempts = 5;
+  };
+}
+
+/// The idempotency keys the fake saw, in request order.
+std::vector<std::string> callback_keys(const fake_whatsapp_server& fake) {
+  std::vector<std::string> out;
+  for (const auto& r : fake.requests()) {
+    auto at = r.body.find("\"biz_opaque_callback_data\"");
+    if (at == std::string::npos)
+      continue;
+    auto open = r.body.find('"', r.body.find(':', at) + 1);
+    out.push_back(r.body.substr(open + 1, r.body.find('"', open + 1) - open - 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a WhatsApp send that failed for now is retried with the same key until it is sent",
+          "[actors][postgres][sourcing][notify]") {
+  fake_whatsapp_server fake;
+  fake.script(whatsapp_reply::graph_error(503, 2, "Service temporarily unavailable"));
+  fake.script(whatsapp_reply::graph_error(429, 130429, "Rate limit hit", "0"));
+  sourcing_fixture f{whatsapp_to(fake)};
+  // Only C gets this (WhatsApp, no e-mail address).
+  auto id = f.order({src::item("waiwai veg", 3, "packet")});
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}));
+  CHECK(f.h.status(id) == "COMPLETED");
+  auto keys = callback_keys(fake);
+  REQUIRE(keys.size() == 3);
+  CHECK(keys[0] == keys[1]);
+  CHECK(keys[1] == keys[2]);
+  CHECK(f.cell("SELECT n.status || ':' || n.attempts || ':' || n.provider_message_id"
+               " FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id"
+               " WHERE r.order_id = $1::uuid", id).rfind("SENT:3:wamid.", 0) == 0);
+  CHECK(f.h.attempts(id, "notify").size() == 3);
+}
+
+TEST_CASE("a refused WhatsApp send fails that channel for good and is not repeated",
+          "[actors][postgres][sourcing][notify]") {
+  fake_whatsapp_server fake;
+  fake.script(whatsapp_reply::graph_error(400, 131026, "Message undeliverable"));
+  sourcing_fixture f{whatsapp_to(fake)};
+  auto id = f.order({src::item("waiwai veg", 3, "packet")});
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}));
+  CHECK(f.h.status(id) == "COMPLETED");
+  CHECK(fake.requests().size() == 1);
+  CHECK(f.cell("SELECT n.status || ':' || n.attempts FROM notifications n"
+               " JOIN order_broadcast_logs r ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id)
+        == "FAILED:1");
+  // Every channel of the RFQ failed for good.
+  CHECK(f.cell("SELECT status FROM order_broadcast_logs WHERE order_id = $1::uuid", id) == "FAILED");
+  auto error = f.cell("SELECT last_error FROM notifications n JOIN order_broadcast_logs r"
+                      " ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id);
+  CHECK(error.find("test-token-not-secret") == std::string::npos);
+}
+
+TEST_CASE("a WhatsApp send without an answer is retried with the same key, then counted once",
+          "[actors][postgres][sourcing][notify]") {
+  fake_whatsapp_server fake;
+  auto slow = whatsapp_reply::sent("wamid.late");
+  slow.delay = std::chrono::milliseconds{2000};
+  fake.script(slow);
+  sourcing_fixture f{whatsapp_to(fake)};
+  auto id = f.order({src::item("waiwai veg", 3, "packet")});
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}));
+  CHECK(f.h.status(id) == "COMPLETED");
+  auto keys = callback_keys(fake);
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[0] == keys[1]);
+  CHECK(f.cell("SELECT n.status || ':' || n.attempts FROM notifications n"
+               " JOIN order_broadcast_logs r ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id)
+        == "SENT:2");
+  auto first = f.h.attempts(id, "notify");
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].second == "failed_transient");
 }

@@ -78,7 +78,14 @@ SELECT
   (SELECT count(*) FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
    WHERE r.order_id = $1::uuid AND n.status = 'FAILED') AS failed,
   (SELECT max(n.last_error) FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
-   WHERE r.order_id = $1::uuid AND n.status IN ('PENDING', 'UNKNOWN')) AS last_error
+   WHERE r.order_id = $1::uuid AND n.status IN ('PENDING', 'UNKNOWN')) AS last_error,
+  -- When the earliest open row is due (its provider's Retry-After, or a
+  -- claim that still runs elsewhere): the next attempt waits at least that.
+  (SELECT GREATEST(0, (extract(epoch FROM min(GREATEST(n.next_attempt_at,
+                                                        COALESCE(n.claimed_until, n.next_attempt_at)))
+                                      - now()) * 1000)::bigint)
+   FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
+   WHERE r.order_id = $1::uuid AND n.status IN ('PENDING', 'UNKNOWN')) AS wait_ms
 )SQL";
 
 /// One token bucket per channel, shared by every worker of the stage.
@@ -269,7 +276,8 @@ stage_factory make_notify_stage(stage_context ctx) {
         if (open > 0)
           return stage_failure(errc::upstream_unavailable,
                                std::to_string(open) + " notification(s) not delivered yet: "
-                                 + s.get_optional<std::string>("last_error").value_or("claimed elsewhere"));
+                                 + s.get_optional<std::string>("last_error").value_or("claimed elsewhere"),
+                               std::chrono::milliseconds{s.get_optional<int64_t>("wait_ms").value_or(0)});
         json_object out;
         out.add("sent", s.get<int64_t>("sent")).add("failed", s.get<int64_t>("failed"));
         return stage_result{out.str(), false, ""};
