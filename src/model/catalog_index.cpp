@@ -560,11 +560,9 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
           lookup.for_each_candidate(part, edits, [&](uint32_t v) {
             if (S.vocab_unit_seen[v] != key && within_one_edit(part, vocab[v], edits)) {
               S.vocab_unit_seen[v] = key;
-              // Credit for the part's share of the word only: a name with
-              // one part and not the other fits little, and a full credit
-              // would send many such names to be scored for nothing.
-              float share = static_cast<float>(part.size()) / static_cast<float>(w.size());
-              pl.hits.emplace_back(v, part == vocab[v] ? share : 0.9f * share);
+              // A bound on the fit of the whole word: a typo in a part of
+              // a word of six letters or more costs at least 0.1.
+              pl.hits.emplace_back(v, part == vocab[v] ? 1.0f : 0.9f);
             }
           });
         }
