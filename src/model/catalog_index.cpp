@@ -7,11 +7,12 @@
 //           each by its word_similarity to the best name word; two item words
 //           may meet one run-together name word ("wai wai" / "waiwai") and
 //           one item word two name words ("waiwai" / "wai wai");
-//   ecov  = the same share seen from the name's words;
-//   score = qcov * (1 - 0.3 * (1 - ecov)) * size factor
+//   ecov  = the same share seen from the name's words (a word repeating the
+//           product's category, "noodles", "oil", weighs half);
+//   score = qcov * name_cover_factor(ecov) * size factor
 //
-// so words the item lacks (brand, "noodles") cost little and words the name
-// lacks cost much. A written size that differs from the product's pack size
+// so words the item lacks (brand, "noodles") cost little while most of the
+// name is covered, and words the name lacks cost much. A written size that differs from the product's pack size
 // costs 12 %. Then the ambiguity penalty: a best product less than 0.1 ahead
 // of the next product loses twice the shortfall, so two products that both
 // fit "wai wai" end up below the 0.85 auto-match bar.
