@@ -100,6 +100,7 @@ struct match_scratch {
   std::vector<uint64_t> vocab_seen;
   std::vector<uint32_t> vocab_slot;
   std::vector<uint64_t> vocab_unit_seen;
+  std::vector<uint64_t> pair_seen;  // per adjacent-name-word pair: (gen << 6) | word + 1
   std::vector<float> sims;
   std::vector<uint32_t> sims_done;  // per slot: bit u set once unit u is in
   size_t slots = 0;
@@ -120,7 +121,9 @@ struct match_scratch {
   std::vector<uint64_t> pair_gen;
   std::vector<float> pair_sims;  // slot * max_match_words + word
 
-  void begin(size_t vocab, size_t products) {
+  void begin(size_t vocab, size_t pairs, size_t products) {
+    if (pair_seen.size() < pairs)
+      pair_seen.resize(pairs, 0);
     if (vocab_seen.size() < vocab) {
       vocab_seen.resize(vocab, 0);
       vocab_slot.resize(vocab, 0);
@@ -173,8 +176,18 @@ struct catalog_index::impl {
   std::vector<std::string> vocab;
   std::vector<uint16_t> vocab_len;  // code points
   std::vector<uint8_t> vocab_numeric;
-  std::vector<uint32_t> post_begin;  // products containing word v: [post_begin[v], post_begin[v+1])
+  // Keys are vocabulary words (v) and, from vocab.size() on, pairs of name
+  // words that stand next to each other (vocab.size() + pair id). Products
+  // containing key k: [post_begin[k], post_begin[k+1]).
+  std::vector<uint32_t> post_begin;
   std::vector<uint32_t> postings;
+  // Pair ids in (first, second) order. The pairs word v begins are
+  // by_first[pair_after[v], pair_after[v+1]), ordered by the length of their
+  // second word (in next_len); the pairs it ends likewise in by_second.
+  std::vector<uint32_t> pair_first, pair_second;
+  std::vector<uint32_t> pair_after, by_first;
+  std::vector<uint32_t> pair_before, by_second;
+  std::vector<uint16_t> next_len, prev_len;
   std::vector<uint32_t> entry_begin;  // entries of product p: [entry_begin[p], entry_begin[p+1])
   std::vector<entry> entries;
   std::vector<uint32_t> tokens;
@@ -183,6 +196,10 @@ struct catalog_index::impl {
   std::vector<double> pack_value;   // as written in the catalog, NaN if none
   std::vector<float> min_entry_weight;
   word_lookup lookup;
+  std::vector<uint32_t> exact_slots;  // open addressing: vocabulary id by the word's hash
+  size_t exact_mask = 0;
+
+  uint32_t find_word(std::string_view w) const;
 
   explicit impl(std::vector<catalog_product> p);
 
@@ -193,6 +210,8 @@ struct catalog_index::impl {
   float unit_sim(const prepared_query& q, size_t u, uint32_t v) const;
   float join_sim(const prepared_query& q, size_t i, uint32_t v1, uint32_t v2) const;
   const float* join_sims(const prepared_query& q, uint32_t v1, uint32_t v2) const;
+  void run_together_hits(const prepared_query& q, size_t i,
+                         std::vector<std::pair<uint32_t, float>>& hits) const;
   double size_factor(const prepared_query& q, uint32_t p) const;
   scored score_product(const prepared_query& q, uint32_t p) const;
   std::vector<match_candidate> finish(std::vector<scored>& all, size_t limit) const;
@@ -213,6 +232,7 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
   pack_value.assign(products.size(), std::numeric_limits<double>::quiet_NaN());
   min_entry_weight.assign(products.size(), 1.0f);
   std::vector<std::pair<uint32_t, uint32_t>> word_product;  // (word, product)
+  std::vector<std::pair<uint64_t, uint32_t>> pair_product;  // ((first << 32) | second, product)
   std::vector<uint32_t> ids_now;
   std::vector<uint32_t> product_words;
   for (uint32_t pi = 0; pi < products.size(); ++pi) {
@@ -266,6 +286,8 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
       entries.push_back({static_cast<uint32_t>(tokens.size()), static_cast<uint16_t>(ids_now.size()),
                          static_cast<uint16_t>(src), weight});
       tokens.insert(tokens.end(), ids_now.begin(), ids_now.end());
+      for (size_t j = 0; j + 1 < ids_now.size(); ++j)
+        pair_product.emplace_back((uint64_t{ids_now[j]} << 32) | ids_now[j + 1], pi);
       token_weight.insert(token_weight.end(), weights_now.begin(), weights_now.end());
       product_words.insert(product_words.end(), ids_now.begin(), ids_now.end());
       min_w = std::min(min_w, weight);
@@ -285,18 +307,84 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
     vocab_len[v] = static_cast<uint16_t>(std::min<size_t>(utf8::length(vocab[v]), UINT16_MAX));
     vocab_numeric[v] = numeric(vocab[v]);
   }
-  // Counting sort of (word, product) into per-word product lists; products
+  // Pairs of adjacent name words, numbered in (first, second) order.
+  std::sort(pair_product.begin(), pair_product.end());
+  pair_product.erase(std::unique(pair_product.begin(), pair_product.end()), pair_product.end());
+  const uint32_t nv = static_cast<uint32_t>(vocab.size());
+  pair_after.assign(nv + 1, 0);
+  pair_before.assign(nv + 1, 0);
+  for (size_t k = 0; k < pair_product.size(); ++k) {
+    uint64_t key = pair_product[k].first;
+    if (k == 0 || key != pair_product[k - 1].first) {
+      pair_first.push_back(static_cast<uint32_t>(key >> 32));
+      pair_second.push_back(static_cast<uint32_t>(key));
+    }
+    word_product.emplace_back(nv + static_cast<uint32_t>(pair_first.size() - 1),
+                              pair_product[k].second);
+  }
+  for (uint32_t v : pair_first)
+    ++pair_after[v + 1];
+  for (uint32_t v : pair_second)
+    ++pair_before[v + 1];
+  for (size_t v = 0; v < nv; ++v) {
+    pair_after[v + 1] += pair_after[v];
+    pair_before[v + 1] += pair_before[v];
+  }
+  by_first.resize(pair_first.size());
+  by_second.resize(pair_second.size());
+  for (uint32_t id = 0; id < pair_first.size(); ++id)
+    by_first[id] = id;
+  {
+    std::vector<uint32_t> at(pair_before.begin(), pair_before.end() - 1);
+    for (uint32_t id = 0; id < pair_second.size(); ++id)
+      by_second[at[pair_second[id]]++] = id;
+  }
+  for (uint32_t v = 0; v < nv; ++v) {
+    std::sort(by_first.begin() + pair_after[v], by_first.begin() + pair_after[v + 1],
+              [&](uint32_t a, uint32_t b) { return vocab_len[pair_second[a]] < vocab_len[pair_second[b]]; });
+    std::sort(by_second.begin() + pair_before[v], by_second.begin() + pair_before[v + 1],
+              [&](uint32_t a, uint32_t b) { return vocab_len[pair_first[a]] < vocab_len[pair_first[b]]; });
+  }
+  next_len.resize(by_first.size());
+  prev_len.resize(by_second.size());
+  for (size_t k = 0; k < by_first.size(); ++k) {
+    next_len[k] = vocab_len[pair_second[by_first[k]]];
+    prev_len[k] = vocab_len[pair_first[by_second[k]]];
+  }
+  pair_product = {};
+  // Counting sort of (key, product) into per-key product lists; products
   // come in ascending order already.
-  post_begin.assign(vocab.size() + 1, 0);
+  const size_t nkeys = vocab.size() + pair_first.size();
+  post_begin.assign(nkeys + 1, 0);
   for (const auto& [w, pi] : word_product)
     ++post_begin[w + 1];
-  for (size_t v = 0; v < vocab.size(); ++v)
+  for (size_t v = 0; v < nkeys; ++v)
     post_begin[v + 1] += post_begin[v];
   postings.resize(word_product.size());
   std::vector<uint32_t> fill(post_begin.begin(), post_begin.end() - 1);
   for (const auto& [w, pi] : word_product)
     postings[fill[w]++] = pi;
   lookup = word_lookup(vocab);
+  size_t cap = 16;
+  while (cap < 2 * vocab.size())
+    cap <<= 1;
+  exact_slots.assign(cap, UINT32_MAX);
+  exact_mask = cap - 1;
+  for (uint32_t v = 0; v < nv; ++v) {
+    size_t slot = std::hash<std::string_view>{}(vocab[v]) & exact_mask;
+    while (exact_slots[slot] != UINT32_MAX)
+      slot = (slot + 1) & exact_mask;
+    exact_slots[slot] = v;
+  }
+}
+
+// The vocabulary id of `w`, UINT32_MAX if it is not a word of the catalog.
+uint32_t catalog_index::impl::find_word(std::string_view w) const {
+  for (size_t slot = std::hash<std::string_view>{}(w) & exact_mask;; slot = (slot + 1) & exact_mask) {
+    uint32_t v = exact_slots[slot];
+    if (v == UINT32_MAX || vocab[v] == w)
+      return v;
+  }
 }
 
 prepared_query catalog_index::impl::prepare(std::string_view text) const {
@@ -394,6 +482,59 @@ const float* catalog_index::impl::join_sims(const prepared_query& q, uint32_t v1
   for (size_t i = 0; i < q.words; ++i)
     out[i] = join_sim(q, i, v1, v2);
   return out;
+}
+
+// Pairs of adjacent name words that item word i, written run together, is
+// close to: join_sim > 0, at most two edits from the pair run together. The
+// edits split between the two parts of the word, so one part is exact or
+// both are within one edit: exact parts are looked up, and the longer part
+// within one edit; every pair found there is measured exactly.
+void catalog_index::impl::run_together_hits(const prepared_query& q, size_t i,
+                                            std::vector<std::pair<uint32_t, float>>& hits) const {
+  auto& S = scratch;
+  const std::string_view w = q.units[i];
+  const uint64_t key = (S.gen << 6) | (i + 1);
+  const uint32_t nv = static_cast<uint32_t>(vocab.size());
+  auto consider = [&](uint32_t id) {
+    if (S.pair_seen[id] == key)
+      return;
+    S.pair_seen[id] = key;
+    float s = join_sim(q, i, pair_first[id], pair_second[id]);
+    if (s > 0)
+      hits.emplace_back(nv + id, s);
+  };
+  // Only pairs whose length is within two of the word's can be close.
+  const size_t la = q.unit_len[i];
+  auto in_range = [&](const std::vector<uint32_t>& ids, const std::vector<uint16_t>& len,
+                      uint32_t from, uint32_t to, size_t known) {
+    const size_t lo = la > known + 2 ? la - known - 2 : 0;
+    auto it = std::lower_bound(len.begin() + from, len.begin() + to, lo);
+    for (; it != len.begin() + to && *it + known <= la + 2; ++it)
+      consider(ids[it - len.begin()]);
+  };
+  auto after = [&](uint32_t v) { in_range(by_first, next_len, pair_after[v], pair_after[v + 1], vocab_len[v]); };
+  auto before = [&](uint32_t v) {
+    in_range(by_second, prev_len, pair_before[v], pair_before[v + 1], vocab_len[v]);
+  };
+  for (size_t k = 1; k < w.size(); ++k) {
+    const std::string_view head = w.substr(0, k);
+    const std::string_view tail = w.substr(k);
+    if (uint32_t v = find_word(head); v != UINT32_MAX)
+      after(v);
+    if (uint32_t v = find_word(tail); v != UINT32_MAX)
+      before(v);
+    // One edit in each part: the longer one (fewer neighbours) is looked up.
+    const bool head_longer = head.size() >= tail.size();
+    const std::string_view part = head_longer ? head : tail;
+    lookup.for_each_candidate(part, 1, [&](uint32_t v) {
+      if (vocab[v] != part && within_one_edit(part, vocab[v], 1)) {
+        if (head_longer)
+          after(v);
+        else
+          before(v);
+      }
+    });
+  }
 }
 
 double catalog_index::impl::size_factor(const prepared_query& q, uint32_t p) const {
@@ -494,7 +635,7 @@ std::vector<match_candidate> catalog_index::impl::match_exhaustive(std::string_v
   prepared_query q = prepare(text);
   if (q.words == 0 || limit == 0)
     return {};
-  scratch.begin(vocab.size(), products.size());
+  scratch.begin(vocab.size(), pair_first.size(), products.size());
   std::vector<scored> all;
   for (uint32_t p = 0; p < products.size(); ++p) {
     scored s = score_product(q, p);
@@ -510,7 +651,7 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
   if (q.words == 0 || limit == 0)
     return {};
   auto& S = scratch;
-  S.begin(vocab.size(), products.size());
+  S.begin(vocab.size(), pair_first.size(), products.size());
   const size_t nw = q.words;
   const size_t nu = q.units.size();
 
@@ -547,27 +688,11 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
       pl.hits.insert(pl.hits.end(), unit_hits[nw + i - 1].begin(), unit_hits[nw + i - 1].end());
     if (i + 1 < nw)
       pl.hits.insert(pl.hits.end(), unit_hits[nw + i].begin(), unit_hits[nw + i].end());
-    // A run-together word ("waiwai", "kokakola") reaches the names with a
-    // word like one of its parts; score_product works out the real fit.
-    const std::string& w = q.units[i];
-    bool exact = std::any_of(unit_hits[i].begin(), unit_hits[i].end(),
-                             [](const auto& h) { return h.second >= 1.0f; });
-    if (!q.unit_numeric[i] && q.unit_len[i] >= 4 && w.size() == q.unit_len[i]) {
-      const uint64_t key = (S.gen << 6) | (32 + i + 1);
-      for (size_t k = 2; k + 2 <= w.size(); ++k)
-        for (std::string_view part : {std::string_view(w).substr(0, k), std::string_view(w).substr(k)}) {
-          // Fuzzy parts only when the word itself is not a known word.
-          size_t edits = !exact && part.size() >= 3 ? 1 : 0;
-          lookup.for_each_candidate(part, edits, [&](uint32_t v) {
-            if (S.vocab_unit_seen[v] != key && within_one_edit(part, vocab[v], edits)) {
-              S.vocab_unit_seen[v] = key;
-              // A bound on the fit of the whole word: a typo in a part of
-              // a word of six letters or more costs at least 0.1.
-              pl.hits.emplace_back(v, part == vocab[v] ? 1.0f : 0.9f);
-            }
-          });
-        }
-    }
+    // A run-together word ("waiwai", "tokla gold" as "toklagold") meets
+    // pairs of adjacent name words; found through its parts, then scored
+    // exactly as score_product does (join_sim).
+    if (!q.unit_numeric[i] && q.unit_len[i] >= 4 && q.units[i].size() == q.unit_len[i])
+      run_together_hits(q, i, pl.hits);
     std::sort(pl.hits.begin(), pl.hits.end(),
               [](const auto& x, const auto& y) { return x.second > y.second; });
   }
