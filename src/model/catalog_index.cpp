@@ -196,6 +196,7 @@ struct catalog_index::impl {
   std::vector<double> pack_value;   // as written in the catalog, NaN if none
   std::vector<float> min_entry_weight;
   word_lookup lookup;
+  word_lookup lookup_one;  // one deletion stored: cheaper where one edit is asked
   std::vector<uint32_t> exact_slots;  // open addressing: vocabulary id by the word's hash
   size_t exact_mask = 0;
 
@@ -365,6 +366,7 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
   for (const auto& [w, pi] : word_product)
     postings[fill[w]++] = pi;
   lookup = word_lookup(vocab);
+  lookup_one = word_lookup(vocab, 1);
   size_t cap = 16;
   while (cap < 2 * vocab.size())
     cap <<= 1;
@@ -526,7 +528,7 @@ void catalog_index::impl::run_together_hits(const prepared_query& q, size_t i,
     // One edit in each part: the longer one (fewer neighbours) is looked up.
     const bool head_longer = head.size() >= tail.size();
     const std::string_view part = head_longer ? head : tail;
-    lookup.for_each_candidate(part, 1, [&](uint32_t v) {
+    lookup_one.for_each_candidate(part, 1, [&](uint32_t v) {
       if (vocab[v] != part && within_one_edit(part, vocab[v], 1)) {
         if (head_longer)
           after(v);

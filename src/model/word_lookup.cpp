@@ -8,8 +8,6 @@ namespace khaacho::model {
 
 namespace {
 
-constexpr uint32_t empty_slot = UINT32_MAX;
-
 uint64_t mix(uint64_t h) noexcept {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
@@ -33,50 +31,39 @@ uint64_t word_lookup::hash_without(std::string_view w, size_t skip_a, size_t ski
   return mix(h ^ (w.size() - (skip_a < w.size()) - (skip_b < w.size())));
 }
 
-word_lookup::word_lookup(const std::vector<std::string>& words) {
+word_lookup::word_lookup(const std::vector<std::string>& words, size_t stored_edits) {
+  stored_edits = std::min(stored_edits, max_edits);
   std::vector<std::pair<uint64_t, uint32_t>> pairs;
   std::vector<uint64_t> mine;
   for (uint32_t id = 0; id < words.size(); ++id) {
     const auto& w = words[id];
     mine.clear();
-    visit_deletions(w, w.size() > 24 ? 1 : max_edits, [&](uint64_t h) { mine.push_back(h); });
+    visit_deletions(w, w.size() > 24 ? std::min<size_t>(1, stored_edits) : stored_edits,
+                    [&](uint64_t h) { mine.push_back(h); });
     std::sort(mine.begin(), mine.end());
     mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
     for (uint64_t h : mine)
       pairs.emplace_back(h, id);
   }
   std::sort(pairs.begin(), pairs.end());
-  ids_.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if (i == 0 || pairs[i].first != pairs[i - 1].first) {
-      hashes_.push_back(pairs[i].first);
-      begin_.push_back(static_cast<uint32_t>(i));
-    }
-    ids_.push_back(pairs[i].second);
-  }
-  begin_.push_back(static_cast<uint32_t>(ids_.size()));
+  size_t distinct = 0;
+  for (size_t i = 0; i < pairs.size(); ++i)
+    distinct += i == 0 || pairs[i].first != pairs[i - 1].first;
   size_t cap = 16;
-  while (cap < 2 * hashes_.size())
+  while (cap < 2 * distinct)
     cap <<= 1;
-  slots_.assign(cap, empty_slot);
+  slots_.assign(cap, slot{});
   mask_ = cap - 1;
-  for (uint32_t k = 0; k < hashes_.size(); ++k) {
-    uint64_t s = hashes_[k] & mask_;
-    while (slots_[s] != empty_slot)
+  ids_.reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size();) {
+    size_t j = i;
+    while (j < pairs.size() && pairs[j].first == pairs[i].first)
+      ids_.push_back(pairs[j++].second);
+    uint64_t s = pairs[i].first & mask_;
+    while (slots_[s].begin != slots_[s].end)
       s = (s + 1) & mask_;
-    slots_[s] = k;
-  }
-}
-
-std::pair<uint32_t, uint32_t> word_lookup::find(uint64_t h) const noexcept {
-  if (slots_.empty())
-    return {0, 0};
-  for (uint64_t s = h & mask_;; s = (s + 1) & mask_) {
-    uint32_t k = slots_[s];
-    if (k == empty_slot)
-      return {0, 0};
-    if (hashes_[k] == h)
-      return {begin_[k], begin_[k + 1]};
+    slots_[s] = {pairs[i].first, static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
+    i = j;
   }
 }
 

@@ -20,23 +20,47 @@ class word_lookup {
   static constexpr size_t max_edits = 2;
 
   word_lookup() = default;
-  /// Indexes `words` (ids are positions). Words longer than 24 bytes are only
-  /// stored with one deletion: a third typo in them is found by nothing else.
-  explicit word_lookup(const std::vector<std::string>& words);
+  /// Indexes `words` (ids are positions) under up to `stored_edits`
+  /// (<= max_edits) deletions. Words longer than 24 bytes are only stored
+  /// with one deletion: a third typo in them is found by nothing else.
+  explicit word_lookup(const std::vector<std::string>& words, size_t stored_edits = max_edits);
 
-  /// Calls `f(id)` for every word that may be within `edits` (<= max_edits)
-  /// of `word`, and a few that are not (verify with a distance); an id may
-  /// come more than once. `edits` 0 gives the candidates for an equal word.
+  /// Calls `f(id)` for every word that may be within `edits` (<= the stored
+  /// deletions) of `word`, and a few that are not (verify with a distance);
+  /// an id may come more than once. `edits` 0 gives the candidates for an
+  /// equal word.
   template <class F>
   void for_each_candidate(std::string_view word, size_t edits, F&& f) const {
-    visit_deletions(word, edits, [&](uint64_t h) {
-      auto [begin, end] = find(h);
-      for (auto i = begin; i < end; ++i)
-        f(ids_[i]);
+    if (slots_.empty())
+      return;
+    // All probes first, so their table lines load in parallel.
+    uint64_t h[probe_batch];
+    size_t n = 0;
+    auto flush = [&] {
+      for (size_t k = 0; k < n; ++k)
+        __builtin_prefetch(&slots_[h[k] & mask_]);
+      for (size_t k = 0; k < n; ++k) {
+        auto [begin, end] = find(h[k]);
+        for (auto i = begin; i < end; ++i)
+          f(ids_[i]);
+      }
+      n = 0;
+    };
+    visit_deletions(word, edits, [&](uint64_t x) {
+      h[n++] = x;
+      if (n == probe_batch)
+        flush();
     });
+    flush();
   }
 
  private:
+  static constexpr size_t probe_batch = 32;
+  struct slot {
+    uint64_t hash = 0;
+    uint32_t begin = 0;  // ids_[begin, end) were stored under `hash`
+    uint32_t end = 0;    // begin == end: empty slot
+  };
   static uint64_t hash_without(std::string_view w, size_t skip_a, size_t skip_b) noexcept;
   template <class F>
   static void visit_deletions(std::string_view w, size_t edits, F&& f) {
@@ -50,14 +74,19 @@ class word_lookup {
         for (size_t j = i + 1; j < w.size(); ++j)
           f(hash_without(w, i, j));
   }
-  std::pair<uint32_t, uint32_t> find(uint64_t h) const noexcept;
+  std::pair<uint32_t, uint32_t> find(uint64_t h) const noexcept {
+    for (uint64_t s = h & mask_;; s = (s + 1) & mask_) {
+      const slot& x = slots_[s];
+      if (x.begin == x.end)
+        return {0, 0};
+      if (x.hash == h)
+        return {x.begin, x.end};
+    }
+  }
 
-  // Open addressing over distinct deletion hashes; slot -> index into
-  // hashes_/begin_, whose ids_ range is [begin_[k], begin_[k + 1]).
-  std::vector<uint32_t> slots_;
+  // Open addressing over distinct deletion hashes, each slot naming its ids_.
+  std::vector<slot> slots_;
   uint64_t mask_ = 0;
-  std::vector<uint64_t> hashes_;
-  std::vector<uint32_t> begin_;
   std::vector<uint32_t> ids_;
 };
 
