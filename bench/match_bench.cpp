@@ -12,6 +12,7 @@
 //   lines whose accuracy and score bands are reported too.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -328,14 +329,23 @@ int main(int argc, char** argv) {
               100.0 * none / items.size());
 
   size_t n_ex = n_exhaustive == 0 ? items.size() : std::min(n_exhaustive, items.size());
-  size_t agree = 0;
+  size_t agree = 0, same_score = 0, surer = 0, ex_auto = 0, ex_auto_right = 0;
   std::vector<double> ex_ns;
   for (size_t i = 0; i < n_ex; ++i) {
     auto a = clock_type::now();
     auto m = index.match_exhaustive(items[i].text, 1);
     ex_ns.push_back(ns_since(a));
     size_t ex = m.empty() ? SIZE_MAX : m[0].product;
+    double ex_score = m.empty() ? 0 : m[0].score;
     agree += ex == top1[i];
+    // A different product at the same score is a tie broken another way.
+    same_score += ex == top1[i] || std::fabs(ex_score - top_score[i]) < 1e-9;
+    // The index more sure than the reference: the unsafe direction.
+    surer += top_score[i] > ex_score + 1e-9;
+    if (ex_score >= 0.85) {
+      ++ex_auto;
+      ex_auto_right += ex == items[i].truth;
+    }
     if (ex != top1[i] && std::getenv("MATCH_BENCH_VERBOSE"))
       std::printf("  disagree: '%s' index=%s exhaustive=%s\n", items[i].text.c_str(),
                   top1[i] == SIZE_MAX ? "-" : index.products()[top1[i]].name.c_str(),
@@ -344,6 +354,10 @@ int main(int argc, char** argv) {
   std::printf("top-1 agreement with match_exhaustive: %.2f %% (%zu/%zu, first %zu items); "
               "exhaustive median %.0f us per item\n",
               n_ex ? 100.0 * agree / n_ex : 0.0, agree, n_ex, n_ex, percentile(ex_ns, 0.5) / 1e3);
+  std::printf("  same top score %.2f %%; index top score above exhaustive's in %zu; exhaustive auto-match "
+              "%zu (%.2f %% right)\n",
+              n_ex ? 100.0 * same_score / n_ex : 0.0, surer, ex_auto,
+              ex_auto ? 100.0 * ex_auto_right / ex_auto : 0.0);
 
   // Ceilings measured in this run.
   std::vector<double> an;

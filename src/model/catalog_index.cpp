@@ -215,7 +215,8 @@ struct catalog_index::impl {
                          std::vector<std::pair<uint32_t, float>>& hits) const;
   double size_factor(const prepared_query& q, uint32_t p) const;
   scored score_product(const prepared_query& q, uint32_t p) const;
-  std::vector<match_candidate> finish(std::vector<scored>& all, size_t limit) const;
+  std::vector<match_candidate> finish(std::vector<scored>& all, size_t limit,
+                                     double unseen = 0) const;
   std::vector<match_candidate> match(std::string_view text, size_t limit) const;
   std::vector<match_candidate> match_exhaustive(std::string_view text, size_t limit) const;
 };
@@ -615,14 +616,15 @@ scored catalog_index::impl::score_product(const prepared_query& q, uint32_t p) c
   return best;
 }
 
-std::vector<match_candidate> catalog_index::impl::finish(std::vector<scored>& all,
-                                                         size_t limit) const {
+std::vector<match_candidate> catalog_index::impl::finish(std::vector<scored>& all, size_t limit,
+                                                         double unseen) const {
   std::sort(all.begin(), all.end(), [](const scored& a, const scored& b) {
     return a.score != b.score ? a.score > b.score : a.product < b.product;
   });
   std::vector<match_candidate> out;
   for (size_t k = 0; k < all.size() && k < limit; ++k) {
-    double other = k == 0 ? (all.size() > 1 ? all[1].score : 0.0) : all[0].score;
+    double other = k == 0 ? std::max(all.size() > 1 ? all[1].score : 0.0, std::min(unseen, all[0].score))
+                          : all[0].score;
     double shortfall = std::clamp(ambiguity_margin - (all[k].score - other), 0.0, ambiguity_margin);
     double s = std::clamp(all[k].score - ambiguity_slope * shortfall, 0.0, 1.0);
     const auto& prod = products[all[k].product];
@@ -827,6 +829,7 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
       top.pop_back();
   };
   size_t scored_count = 0;
+  double unseen = 0;  // bound of products left unscored that could matter
   std::vector<std::pair<double, uint32_t>> cand;
   auto by_bound = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -881,12 +884,19 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
     }
     score_best();
     if (next < order.size() && rest / q.total >= threshold()) {
+      if (scored_count >= max_scored)
+        unseen = std::max(unseen, rest / q.total);
       traverse(order[next++]);
       continue;
     }
     break;
   }
-  return finish(results, limit);
+  // Stopped at max_scored with products left that might beat the runner-up:
+  // their bound stands in for it, so the best is never more sure than the
+  // exhaustive scan would make it.
+  if (scored_count >= max_scored && !cand.empty())
+    unseen = std::max(unseen, cand.front().first);
+  return finish(results, limit, unseen);
 }
 
 catalog_index::catalog_index(std::vector<catalog_product> products)
