@@ -28,7 +28,46 @@ struct piece {
   char32_t cp = 0;            // punct, fraction: the code point
   bool space_before = true;   // white space or the line start before it
   std::string digits;         // digits: ASCII, OCR-fixed
+  uint8_t script = 0;         // digits: 1 ASCII digits, 2 Devanagari digits, 3 both
+  bool guessed = false;       // digits: read from a look-alike ("@", "\\", "S", "उ")
 };
+
+bool is_vowel_sign(char32_t c) {
+  return (c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) ||
+         (c >= 0x0951 && c <= 0x0957) || c == 0x0962 || c == 0x0963;
+}
+
+// The digit a character stands for when OCR put it where a quantity is
+// written: Latin letters and strokes that look like digits, and the
+// Devanagari letters that look like Devanagari digits (उ for ३, र for २).
+int lookalike_digit(char32_t c) {
+  switch (c) {
+    case 'O': case 'o': case 'D': case 'Q': return 0;
+    case 'I': case 'l': case 'i': case '|': case '\\': case '!': case ']': case '[':
+    case 0x0964: return 1;
+    case 'Z': case 'z': case 0x0930: return 2;  // र
+    case 0x0909: return 3;                       // उ
+    case '+': case 'y': case 'Y': return 4;
+    case 'S': case 's': return 5;
+    case 'G': case 'b': return 6;
+    case 'T': return 7;
+    case 'B': case '&': return 8;
+    case 'g': case 'q': return 9;
+    default: return -1;
+  }
+}
+
+// The digits `s` (one or two code points, all look-alikes) stands for, or "".
+std::string lookalike_number(std::string_view s) {
+  std::string out;
+  for (size_t pos = 0; pos < s.size();) {
+    int d = lookalike_digit(utf8::next(s, pos));
+    if (d < 0 || out.size() >= 2)
+      return {};
+    out.push_back(static_cast<char>('0' + d));
+  }
+  return out;
+}
 
 double fraction_value(char32_t c) {
   switch (c) {
@@ -64,12 +103,14 @@ std::vector<piece> split_pieces(std::string_view s) {
     if (utf8::is_digit(c)) {
       p.kind = piece_kind::digits;
       p.digits.push_back(static_cast<char>('0' + utf8::digit_value(c)));
+      p.script = c < 0x80 ? 1 : 2;
       while (pos < s.size()) {
         size_t q;
         char32_t d = peek(pos, q);
         if (!utf8::is_digit(d))
           break;
         p.digits.push_back(static_cast<char>('0' + utf8::digit_value(d)));
+        p.script |= d < 0x80 ? 1 : 2;
         pos = q;
       }
     } else if (utf8::is_letter(c)) {
@@ -142,13 +183,29 @@ void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
     piece& p = ps[i];
     bool digits_before = i > 0 && is_digits(i - 1) && !p.space_before;
     bool digits_after = is_digits(i + 1) && glued(ps, i + 1);
+    bool unit_after = i + 1 < ps.size() && ps[i + 1].kind == piece_kind::letters &&
+                      !canonical_unit(text(ps[i + 1])).empty();
     if (p.kind == piece_kind::punct && p.cp == '|' && (digits_before || digits_after)) {
       p.kind = piece_kind::digits;
       p.digits = "1";
+      p.script = 1;
+    } else if (p.kind == piece_kind::punct && p.cp == '\\' && digits_after) {
+      p.kind = piece_kind::digits;  // "\0 kg": a 1 read as a backslash
+      p.digits = "1";
+      p.script = 1;
+      p.guessed = true;
+    } else if (p.kind == piece_kind::punct && p.cp == '@' && digits_before &&
+               (digits_after || (unit_after && (glued(ps, i + 1) || i + 2 == ps.size() ||
+                                                ps[i + 2].space_before)))) {
+      p.kind = piece_kind::digits;  // "1@ nos", "1@pkt": a 0 read as "@"
+      p.digits = "0";
+      p.script = 1;
+      p.guessed = true;
     } else if (p.kind == piece_kind::letters && all_of_chars(text(p), "lI") && digits_after &&
                (i == 0 || p.space_before || ps[i - 1].kind != piece_kind::letters)) {
       p.kind = piece_kind::digits;
       p.digits.assign(p.e - p.b, '1');
+      p.script = 1;
     } else if (p.kind == piece_kind::letters && digits_before) {
       std::string_view t = text(p);
       size_t zeros = 0;
@@ -162,6 +219,7 @@ void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
       piece zero = p;
       zero.kind = piece_kind::digits;
       zero.digits.assign(zeros, '0');
+      zero.script = 1;
       zero.e = p.b + zeros;
       if (rest.empty()) {
         p = zero;
@@ -179,11 +237,68 @@ void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
         merged.back().kind == piece_kind::digits && !p.space_before) {
       merged.back().digits += p.digits;
       merged.back().e = p.e;
+      merged.back().script |= p.script;
+      merged.back().guessed = merged.back().guessed || p.guessed;
     } else {
       merged.push_back(std::move(p));
     }
   }
   ps = std::move(merged);
+}
+
+// Units glued where they do not belong: a Devanagari unit glued to the name
+// after it ("२००ग्रामजीरा" -> "२००ग्राम जीरा"), and a quantity digit OCR read as
+// a look-alike letter glued to its unit ("उकार्टुन" for ३कार्टुन, "SKG" for
+// 5KG); the latter is a guess.
+void split_glued_units(std::string_view line, std::vector<piece>& ps) {
+  static const std::unordered_set<std::string_view> plain_words = {
+    "can", "tin", "jar", "bag", "box", "tray", "than", "no", "nos", "ota", "gota", "pis",
+    "pc", "pk", "g", "l", "gr", "lit"};
+  for (size_t i = 0; i < ps.size(); ++i) {
+    piece& p = ps[i];
+    if (p.kind != piece_kind::letters)
+      continue;
+    std::string_view t = line.substr(p.b, p.e - p.b);
+    if (!canonical_unit(t).empty())
+      continue;
+    bool after_digits = i > 0 && ps[i - 1].kind == piece_kind::digits && !p.space_before;
+    if (after_digits) {
+      size_t n = devanagari_unit_prefix(t);
+      if (n == 0)
+        continue;
+      piece rest = p;
+      rest.b = p.b + n;
+      rest.space_before = true;
+      p.e = p.b + n;
+      ps.insert(ps.begin() + static_cast<std::ptrdiff_t>(i) + 1, rest);
+      ++i;
+      continue;
+    }
+    size_t pos = 0;
+    char32_t c = utf8::next(t, pos);
+    int d = lookalike_digit(c);
+    std::string_view rest = t.substr(pos);
+    if (d < 0 || rest.empty() || canonical_unit(rest).empty())
+      continue;
+    bool latin = c < 0x80;
+    size_t rest_pos = 0;
+    char32_t r0 = utf8::next(rest, rest_pos);
+    if (latin ? (r0 >= 0x80 || plain_words.count(ascii_lower(rest)) > 0 || rest.size() < 2)
+              : (r0 < 0x0900 || is_vowel_sign(r0) || utf8::length(rest) < 3))
+      continue;
+    piece digit;
+    digit.kind = piece_kind::digits;
+    digit.b = p.b;
+    digit.e = p.b + pos;
+    digit.space_before = p.space_before;
+    digit.digits.assign(1, static_cast<char>('0' + d));
+    digit.script = latin ? 1 : 2;
+    digit.guessed = true;
+    p.b += pos;
+    p.space_before = false;
+    ps.insert(ps.begin() + static_cast<std::ptrdiff_t>(i), digit);
+    ++i;
+  }
 }
 
 // ---------------------------------------------------------------- list markers
@@ -209,7 +324,7 @@ bool is_leading_junk(char32_t c) {
   switch (c) {
     case '|': case 0x0964: case 0x0965: case '.': case ',': case ':': case ';': case '_':
     case '\'': case '"': case '`': case 0x2018: case 0x2019: case 0x201C: case 0x201D:
-    case '=': case '!': case ')': case ']': case '}': case 0x00A6: case 0x00AB:
+    case '=': case '!': case ')': case ']': case '}': case 0x00A6: case 0x00AB: case '#':
       return true;
     default:
       return false;
@@ -217,7 +332,10 @@ bool is_leading_junk(char32_t c) {
 }
 
 // Strips "1.", "2)", "(3)", "१.", and bullets; returns the first body piece.
-size_t strip_marker(const std::vector<piece>& ps, marker& m) {
+// Also list numbers OCR damaged: read as one or two letters ("Y)", "og)" for
+// "४)", "११)"), or glued to the quantity after them ("1.3 ctn" for "1. 3
+// ctn": a count unit is not counted in tenths).
+size_t strip_marker(std::string_view line, const std::vector<piece>& ps, marker& m) {
   size_t k = 0;
   m = marker::none;
   bool numbered = false;
@@ -249,12 +367,31 @@ size_t strip_marker(const std::vector<piece>& ps, marker& m) {
       continue;
     }
     if (small_number(k) && (punct_is(k + 1, '.') || punct_is(k + 1, ')')) && glued(ps, k + 1)) {
-      // "1.5 kg" is a decimal, not item 1.
-      if (glued(ps, k + 2) && ps[k + 2].kind == piece_kind::digits)
-        break;
+      // "1.5 kg" is a decimal, not item 1; "1.3 ctn" is item 1, 3 cartons.
+      if (glued(ps, k + 2) && ps[k + 2].kind == piece_kind::digits) {
+        const std::string& tenths = ps[k + 2].digits;
+        bool counted = k + 3 < ps.size() && ps[k + 3].kind == piece_kind::letters &&
+                       is_count_unit(canonical_unit(
+                           line.substr(ps[k + 3].b, ps[k + 3].e - ps[k + 3].b)));
+        if (!punct_is(k + 1, '.') || !counted || tenths.size() != 1 || tenths == "5" ||
+            tenths == "0")
+          break;
+        k += 2;
+        numbered = true;
+        m = marker::number;
+        continue;
+      }
       k += 2;
       if (punct_is(k, ')') && glued(ps, k))
         ++k;  // "1.)"
+      numbered = true;
+      m = marker::number;
+      continue;
+    }
+    if (k + 2 < ps.size() && ps[k].kind == piece_kind::letters && punct_is(k + 1, ')') &&
+        glued(ps, k + 1) && ps[k + 2].space_before && ps[k].e - ps[k].b <= 2 &&
+        static_cast<unsigned char>(line[ps[k].b]) < 0x80) {
+      k += 2;  // "Y)", "og)": a list number read as letters
       numbered = true;
       m = marker::number;
       continue;
@@ -274,6 +411,9 @@ struct token {
   size_t e = 0;
   std::string text;  // word: ASCII lower case; number: ASCII digits as written
   double value = 0;
+  uint8_t script = 0;    // number: 1 ASCII digits, 2 Devanagari digits, 3 both
+  bool guessed = false;  // number: a digit was read from a look-alike
+  bool damaged = false;  // word: Devanagari digits OCR put for Latin letters
   bool fraction = false;        // a fraction (slash or ½)
   bool slash_fraction = false;  // written "1/2"
   char32_t sep = 0;
@@ -456,6 +596,10 @@ private:
     bool plus = i_ > 0 && ps_[i_ - 1].kind == piece_kind::punct && ps_[i_ - 1].cp == '+' &&
                 !ps_[i_].space_before;
     token t = classify_chain(groups, seps, plus);
+    for (size_t k = i_; k < j; ++k) {
+      t.script |= ps_[k].script;
+      t.guessed = t.guessed || ps_[k].guessed;
+    }
     if (t.kind == token_kind::number && glued(ps_, j)) {
       const piece& q = ps_[j];
       if (q.kind == piece_kind::letters) {
@@ -469,7 +613,11 @@ private:
           i_ = j + 1;
           return;
         }
-        if (canonical_unit_ocr(text(j)).empty()) {
+        // A damaged short unit glued to its number ("50kq") is read too:
+        // glued to a number, little else can stand there. Devanagari words
+        // do not start with digits ("१५के. जी.").
+        if (canonical_unit_ocr(text(j), nullptr, !glued(ps_, j + 1)).empty() &&
+            static_cast<unsigned char>(line_[q.b]) < 0x80) {
           // "2PM", "7Up", "4G": a name word that starts with digits.
           make_word(i_, word_end(j));
           return;
@@ -601,6 +749,9 @@ struct group {
   bool after_sep = false;
   bool in_parens = false;
   bool glued_hyphen = false;  // "Dharan-8": a ward number, not a quantity
+  uint8_t script = 0;         // of the number's digits (token::script)
+  bool guessed = false;       // a digit read from a look-alike
+  std::string written;        // the number as written, for reasons
 
   bool bare() const { return unit.empty() && !unknown_unit; }
 };
@@ -632,6 +783,32 @@ size_t longest_word(std::string_view s) {
     best = std::max(best, run);
   }
   return best;
+}
+
+// A name holds a real word: three Latin letters or digits in a row with a
+// letter among them ("Rara", "7Up"), or two Devanagari letters (vowel signs
+// do not count: "टी" is OCR debris, "मह" a word).
+bool has_real_word(std::string_view s) {
+  size_t latin = 0;
+  size_t latin_letters = 0;
+  size_t devanagari = 0;
+  for (size_t pos = 0; pos < s.size();) {
+    char32_t c = utf8::next(s, pos);
+    bool ascii_digit = c >= '0' && c <= '9';
+    if (!utf8::is_letter(c) && !ascii_digit) {
+      latin = latin_letters = devanagari = 0;
+      continue;
+    }
+    if (c >= 0x0900 && c <= 0x097F) {
+      devanagari += is_vowel_sign(c) || c == 0x200C || c == 0x200D ? 0 : 1;
+    } else {
+      ++latin;
+      latin_letters += ascii_digit ? 0 : 1;
+    }
+    if ((latin >= 3 && latin_letters > 0) || devanagari >= 2)
+      return true;
+  }
+  return false;
 }
 
 class line_reader {
@@ -671,6 +848,63 @@ public:
     }
   }
 
+  // The digits a look-alike token stands for where a quantity belongs: right
+  // before a unit word, at the line start or after a separator, or as the
+  // last thing before the unit that ends the line ("Rara S ctn"). "" if not.
+  std::string lookalike_quantity(size_t i) const {
+    const token& t = t_[i];
+    size_t j = i + 1;
+    if (j >= t_.size() || t_[j].kind != token_kind::word || canonical_unit(word_text(j)).empty())
+      return {};
+    std::string_view w = word_text(i);
+    bool x_glued = false;
+    if (t.kind == token_kind::word && w.size() >= 2 && (w[0] == 'x' || w[0] == 'X')) {
+      w.remove_prefix(1);  // "XZ DOZEN": "x 2"
+      x_glued = true;
+    }
+    if (t.kind != token_kind::word && t.kind != token_kind::other &&
+        !(t.kind == token_kind::sep && t.sep != '-' && t.sep != ':' && t.sep != '='))
+      return {};
+    if (t.kind == token_kind::word && number_word(t.text) > 0)
+      return {};
+    std::string n = lookalike_number(w);
+    if (n.empty())
+      return {};
+    size_t p = prev_index(i, false);
+    bool slot = x_glued || p == npos || t_[p].kind == token_kind::sep ||
+                t_[p].kind == token_kind::open;
+    if (!slot) {
+      bool ends_line = true;
+      for (size_t k = j + 1; k < t_.size(); ++k)
+        ends_line = ends_line && !is_content(t_[k]);
+      slot = ends_line && t_[p].kind == token_kind::word;
+    }
+    return slot ? n : std::string{};
+  }
+
+  // On a line of Latin words a run of Devanagari digits right after a number
+  // is a Latin word OCR misread ("5 ८५०" for "5 ctns"), not a second number.
+  void mark_damaged_words() {
+    bool latin = false;
+    bool devanagari = false;
+    for (size_t pos = 0; pos < line_.size();) {
+      char32_t c = utf8::next(line_, pos);
+      latin = latin || (c < 0x80 && utf8::is_letter(c));
+      devanagari = devanagari || (c >= 0x0900 && c <= 0x097F && utf8::is_letter(c));
+    }
+    latin_line_ = latin && !devanagari;
+    if (!latin_line_)
+      return;
+    for (size_t i = 1; i < t_.size(); ++i) {
+      size_t p = prev_index(i, false);
+      if (t_[i].kind == token_kind::number && t_[i].script == 2 && !t_[i].fraction &&
+          p != npos && t_[p].kind == token_kind::number && !t_[p].fraction) {
+        t_[i].kind = token_kind::word;
+        t_[i].damaged = true;
+      }
+    }
+  }
+
   void find_groups() {
     for (size_t i = 0; i < t_.size(); ++i) {
       const token& t = t_[i];
@@ -680,6 +914,8 @@ public:
       if (t.kind == token_kind::number) {
         g.value = t.value;
         g.slash_fraction = t.slash_fraction;
+        g.script = t.script;
+        g.guessed = t.guessed;
         // "2 1/2", "1½"
         if (!t.fraction && j < t_.size() && t_[j].kind == token_kind::number && t_[j].fraction &&
             t_[j].value < 1) {
@@ -694,24 +930,49 @@ public:
                  t_[j].kind == token_kind::word && !canonical_unit(word_text(j)).empty() &&
                  (i == 0 || t_[i - 1].kind != token_kind::number)) {
         g.value = 1;  // "| kg": a 1 read as a stroke
+      } else if (std::string n = lookalike_quantity(i); !n.empty()) {
+        g.value = integer_value(n);  // "Rara - S ctn", "x Z BX", "(\\Dz)": guessed
+        g.guessed = true;
+        g.after_sep = true;
       } else {
         continue;
       }
+      g.written = std::string{word_text(i)};
+      // "12) प्याकेट Rara": a stray parenthesis between a leading number and
+      // its unit.
+      if (t.kind == token_kind::number && j + 1 < t_.size() && t_[j].kind == token_kind::close &&
+          t_[j + 1].kind == token_kind::word && !canonical_unit(word_text(j + 1)).empty()) {
+        bool leading = true;
+        for (size_t k = 0; k < i; ++k)
+          leading = leading && !is_content(t_[k]) && t_[k].kind != token_kind::open;
+        if (leading)
+          ++j;
+      }
       if (j < t_.size() && t_[j].kind == token_kind::word) {
         bool fuzzy = false;
+        bool ambiguous = false;
         bool ends_line = true;
         for (size_t k = j + 1; k < t_.size(); ++k)
           ends_line = ends_line && !is_content(t_[k]);
-        std::string_view u = canonical_unit_ocr(word_text(j), &fuzzy, ends_line);
-        if (u.empty() && t_[j].text == "के" && j + 1 < t_.size() &&
-            t_[j + 1].kind == token_kind::word && t_[j + 1].text == "जी") {
-          g.unit = "kg";  // "के जी" written apart
-          g.raw_unit = std::string{line_.substr(t_[j].b, t_[j + 1].e - t_[j].b)};
-          j += 2;
+        std::string_view u = canonical_unit_ocr(word_text(j), &fuzzy,
+                                                ends_line || t_[j].glued_left, &ambiguous);
+        size_t ji = j + 1;  // "के जी", "के. जी." written apart
+        if (ji < t_.size() && t_[ji].kind == token_kind::other && t_[ji].sep == '.')
+          ++ji;
+        if (u.empty() && t_[j].text == "के" && ji < t_.size() &&
+            t_[ji].kind == token_kind::word && t_[ji].text == "जी") {
+          g.unit = "kg";
+          g.raw_unit = std::string{line_.substr(t_[j].b, t_[ji].e - t_[j].b)};
+          j = ji + 1;
         } else if (!u.empty()) {
           g.unit = std::string{u};
           g.raw_unit = std::string{word_text(j)};
           g.fuzzy_unit = fuzzy;
+          ++j;
+        } else if (t_[j].damaged || (ambiguous && ends_line)) {
+          // "5 ८५०" on a Latin line, "8 bil": a unit word too damaged to read.
+          g.unknown_unit = true;
+          g.raw_unit = std::string{word_text(j)};
           ++j;
         }
       }
@@ -732,6 +993,7 @@ public:
 
   std::optional<extracted_item> read(marker m, std::string_view whole_line) {
     mark_prices_and_phones();
+    mark_damaged_words();
     find_groups();
 
     bool noisy = false;
@@ -799,6 +1061,14 @@ public:
       reasons.push_back("fraction read as " + format_number(g->value));
     if (g->value > 1000)
       reasons.push_back("quantity over 1000");
+    if (g->guessed)
+      reasons.push_back("quantity guessed from '" + g->written + "'");
+    if (g->script == 3)
+      reasons.push_back("digits of two scripts in '" + g->written + "'");
+    else if (g->script == 2 && latin_line_)
+      reasons.push_back("Devanagari digits on a Latin line");
+    if (!g->unit.empty() && !has_real_word(item.name))
+      reasons.push_back("no readable name");
     if (!reasons.empty()) {
       item.unsure = true;
       for (size_t i = 0; i < reasons.size(); ++i)
@@ -840,8 +1110,9 @@ private:
     g.after_sep = p != npos && (t_[p].kind == token_kind::sep || t_[p].kind == token_kind::open);
     g.in_parens = p != npos && t_[p].kind == token_kind::open && n != npos &&
                   t_[n].kind == token_kind::close;
+    // "Dharan-8", "इटहरी- १८": a hyphen glued to the place before it.
     if (p != npos && t_[p].kind == token_kind::sep && t_[p].sep == '-' && t_[p].glued_left &&
-        t_[p].glued_right && p > 0 && t_[p - 1].kind == token_kind::word)
+        p > 0 && t_[p - 1].kind == token_kind::word)
       g.glued_hyphen = true;
   }
 
@@ -1017,6 +1288,7 @@ private:
   std::vector<group> groups_;
   const group* lead_ = nullptr;
   marker marker_ = marker::none;
+  bool latin_line_ = false;
 };
 
 std::string_view trim(std::string_view s) {
@@ -1037,11 +1309,12 @@ std::optional<extracted_item> extract_item_from_line(std::string_view raw_line) 
     return std::nullopt;
   std::vector<piece> ps = split_pieces(line);
   marker m = marker::none;
-  size_t first = strip_marker(ps, m);
+  size_t first = strip_marker(line, ps, m);
   std::vector<piece> body(ps.begin() + static_cast<std::ptrdiff_t>(first), ps.end());
   if (!body.empty())
     body.front().space_before = true;
   fix_ocr_digits(line, body);
+  split_glued_units(line, body);
   std::vector<token> tokens = tokenizer{line, body, 0}.run();
   return line_reader{line, std::move(tokens)}.read(m, line);
 }

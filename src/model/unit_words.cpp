@@ -155,7 +155,44 @@ std::string_view canonical_unit(std::string_view word) {
   return {};
 }
 
-std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy, bool short_words) {
+namespace {
+
+// A Devanagari word reduced to what OCR keeps reliably: its letters without
+// vowel signs, virama, nukta and the reph (र + virama) OCR often drops.
+std::u32string devanagari_skeleton(const std::u32string& w) {
+  std::u32string out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    char32_t c = w[i];
+    if (c == 0x0930 && i + 1 < w.size() && w[i + 1] == 0x094D) {
+      ++i;  // reph
+      continue;
+    }
+    if ((c >= 0x093A && c <= 0x094F) || (c >= 0x0900 && c <= 0x0903) || c == 0x093C ||
+        (c >= 0x0951 && c <= 0x0957) || c == 0x0962 || c == 0x0963)
+      continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool is_devanagari_word(const std::u32string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(),
+                                   [](char32_t c) { return c >= 0x0900 && c <= 0x097F; });
+}
+
+}  // namespace
+
+std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy, bool short_words,
+                                    bool* ambiguous) {
+  if (ambiguous)
+    *ambiguous = false;
+  auto result = [&](std::string_view found, bool conflict) {
+    if (conflict && ambiguous)
+      *ambiguous = true;
+    if (!found.empty() && fuzzy)
+      *fuzzy = true;
+    return found;
+  };
   if (fuzzy)
     *fuzzy = false;
   if (auto u = canonical_unit(word); !u.empty())
@@ -163,6 +200,30 @@ std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy, bool sho
   std::string w = ascii_lower(word);
   while (!w.empty() && w.back() == '.')
     w.pop_back();
+  // Capital R read as "IZ" or "I2" ("CAIZTOON", "JAI2S").
+  for (std::string_view rr : {"iz", "i2"})
+    for (size_t at = w.find(rr); at != std::string::npos && at > 0; at = w.find(rr, at))
+      w.replace(at, 2, "r");
+  if (w != ascii_lower(word))
+    if (auto u = canonical_unit(w); !u.empty())
+      return result(u, false);
+  // Devanagari: the same consonants as a spelling of three or more ("काटुन",
+  // "दजेन" for कार्टुन, दर्जन).
+  if (auto w32 = to_u32(w); is_devanagari_word(w32)) {
+    auto skel = devanagari_skeleton(w32);
+    std::string_view found;
+    if (skel.size() >= 3)
+      for (const auto& s : spellings) {
+        auto s32 = to_u32(s.word);
+        if (!is_devanagari_word(s32) || devanagari_skeleton(s32) != skel)
+          continue;
+        if (!found.empty() && found != s.unit)
+          return result({}, true);
+        found = s.unit;
+      }
+    if (!found.empty())
+      return result(found, false);
+  }
   // Digits and strokes OCR puts for letters: "b0x", "1tr", "|tr", "5ack".
   std::string swapped = w;
   for (auto& c : swapped) {
@@ -193,13 +254,11 @@ std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy, bool sho
         continue;
       if (edit_distance(w32, s32, 1) <= 1) {
         if (!found.empty() && found != s.unit)
-          return {};
+          return result({}, true);
         found = s.unit;
       }
     }
-    if (!found.empty() && fuzzy)
-      *fuzzy = true;
-    return found;
+    return result(found, false);
   }
   if (w32.size() < 5)
     return {};
@@ -211,14 +270,31 @@ std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy, bool sho
       auto candidate = s32 + to_u32(suffix);
       if (edit_distance(w32, candidate, 1) <= 1) {
         if (!found.empty() && found != s.unit)
-          return {};
+          return result({}, true);
         found = s.unit;
       }
     }
   }
-  if (!found.empty() && fuzzy)
-    *fuzzy = true;
-  return found;
+  return result(found, false);
+}
+
+std::size_t devanagari_unit_prefix(std::string_view word) {
+  if (!canonical_unit(word).empty())
+    return 0;
+  std::size_t best = 0;
+  for (const auto& s : spellings) {
+    auto s32 = to_u32(s.word);
+    if (s32.size() < 3 || !is_devanagari_word(s32) || word.size() <= s.word.size() ||
+        word.substr(0, s.word.size()) != s.word || s.word.size() <= best)
+      continue;
+    std::size_t pos = s.word.size();
+    char32_t next = utf8::next(word, pos);
+    bool sign = (next >= 0x093A && next <= 0x094F) || (next >= 0x0900 && next <= 0x0903) ||
+                (next >= 0x0951 && next <= 0x0957) || next == 0x0962 || next == 0x0963;
+    if (!sign && utf8::is_letter(next) && utf8::length(word.substr(s.word.size())) >= 2)
+      best = s.word.size();
+  }
+  return best;
 }
 
 bool is_count_unit(std::string_view canonical) {

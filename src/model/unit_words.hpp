@@ -24,8 +24,19 @@ std::string_view canonical_unit(std::string_view word);
 /// four letters one edit away from a short spelling are read too ("ke", "kq"
 /// -> kg, "bova" -> bag, "BrL" -> bottle): only for a word that ends an item
 /// line right after its number, where little else can stand.
+/// `*ambiguous` (when not null) is set when the word is close to spellings of
+/// two different units ("bil": btl or bdl), so that "" means "a damaged unit
+/// word" rather than "no unit word". Capitals "IZ"/"I2" are read as the "R"
+/// OCR splits them from ("CAIZTOON"), and a Devanagari word that lost its
+/// reph or a vowel sign ("काटुन", "दजेन") is matched on its consonants.
 std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy = nullptr,
-                                    bool short_words = false);
+                                    bool short_words = false, bool* ambiguous = nullptr);
+
+/// The byte length of the longest Devanagari unit spelling of at least two
+/// letters that `word` starts with and does not end with ("ग्रामजीरा" -> the
+/// length of "ग्राम"), where the rest starts a new letter (not a vowel sign);
+/// 0 when there is none. For a unit written glued to the name after it.
+std::size_t devanagari_unit_prefix(std::string_view word);
 
 /// True for a unit counted in whole containers or pieces (pcs, packet, carton,
 /// ...), false for the measures kg, g, l, ml and for "".
