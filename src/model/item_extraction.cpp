@@ -854,7 +854,8 @@ public:
   std::string lookalike_quantity(size_t i) const {
     const token& t = t_[i];
     size_t j = i + 1;
-    if (j >= t_.size() || t_[j].kind != token_kind::word || canonical_unit(word_text(j)).empty())
+    if (j >= t_.size() || t_[j].kind != token_kind::word ||
+        canonical_unit_ocr(word_text(j)).empty())
       return {};
     std::string_view w = word_text(i);
     bool x_glued = false;
@@ -979,7 +980,7 @@ public:
       g.last = j - 1;
       // Without a unit, a number over 1000 or with a leading zero ("0021") is
       // a code, a year or OCR debris, never an amount.
-      if (g.unit.empty() && t.kind == token_kind::number &&
+      if (g.bare() && t.kind == token_kind::number &&
           (g.value > 1000 || (t.text.size() > 1 && t.text[0] == '0' && t.text[1] != '.' &&
                               t.text[1] != ','))) {
         i = j - 1;
@@ -1067,6 +1068,11 @@ public:
       reasons.push_back("digits of two scripts in '" + g->written + "'");
     else if (g->script == 2 && latin_line_)
       reasons.push_back("Devanagari digits on a Latin line");
+    // OCR of mixed pages reads १ and ७ as 9; next to a Devanagari unit the
+    // writer more likely used Devanagari digits.
+    if ((g->script & 1) && g->written.find('9') != std::string::npos &&
+        utf8::has_letter(g->raw_unit) && static_cast<unsigned char>(g->raw_unit[0]) >= 0x80)
+      reasons.push_back("a 9 before a Devanagari unit may be a misread १ or ७");
     if (!g->unit.empty() && !has_real_word(item.name))
       reasons.push_back("no readable name");
     if (!reasons.empty()) {

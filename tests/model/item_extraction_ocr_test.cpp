@@ -72,6 +72,15 @@ TEST_CASE("guessed and doubtful OCR readings are marked unsure", "[model]") {
       {"SATI X 3 CAIZTOON", "SATI", 3, "carton", "unit 'carton' guessed from 'CAIZTOON'"},
       {"पनीर - २ काटुन", "पनीर", 2, "carton", "unit 'carton' guessed from 'काटुन'"},
       {"अमूल - ४ दजेन", "अमूल", 4, "dozen", "unit 'dozen' guessed from 'दजेन'"},
+      // a look-alike before a damaged but readable unit word
+      {"- + carkoon priki veg", "priki veg", 4, "carton",
+       "unit 'carton' guessed from 'carkoon'; quantity guessed from '+'"},
+      // a 9 before a Devanagari unit: १ and ७ are read as 9
+      {"2. FAIREST - 9 दर्जन", "FAIREST", 9, "dozen",
+       "a 9 before a Devanagari unit may be a misread १ or ७"},
+      // a number with a leading zero is no code when a damaged unit follows
+      {"QUAKER ०915 ७८०,", "QUAKER", 915, "",
+       "unknown unit '७८०'; digits of two scripts in '०915'"},
       // a unit with no readable name
       {"टी ८ ४ 5 kg", "टी ८ ४", 5, "kg", "no readable name"},
     }));
