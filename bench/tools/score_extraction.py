@@ -8,9 +8,9 @@ DATASET_DIR holds dev-NNN.json ground truth (items with `text`, `quantity`, `uni
 OCR_TEXT_DIR holds dev-NNN.txt (and dev-NNN.lines.tsv with line confidences, applied as the
 extract stage applies them), e.g. from `build/ocr_bench DATASET_DIR --dump OCR_TEXT_DIR`.
 Extracted items are paired with ground-truth items by the similarity of their source line to the
-written line (difflib >= 0.5, best pairs first). Prints detection precision and recall, how many
-paired items have the right quantity and unit, how many items came out flagged unsure, and the
-silent errors (a wrong quantity or unit, or an item that is not on the paper, without an unsure
+written line (white space collapsed, difflib >= 0.5, best pairs first). Prints detection
+precision and recall, how many paired items have the right quantity and unit, how many items came
+out flagged unsure, and the silent errors (a wrong quantity or unit, or an item that is not on the paper, without an unsure
 flag) — overall and by image quality. Standard library only.
 """
 import difflib, glob, json, os, subprocess, sys
@@ -41,7 +41,10 @@ def main():
                              text=True).stdout
         got = [r.split("\t") for r in out.splitlines() if r]
         want = truth["items"]
-        pairs = sorted(((difflib.SequenceMatcher(None, g[0].lower(), w["text"].lower()).ratio(), i, j)
+        # White space collapsed first: OCR pads gaps on a line with runs of
+        # spaces, which would otherwise sink a right line below the threshold.
+        norm = lambda s: " ".join(s.split()).lower()
+        pairs = sorted(((difflib.SequenceMatcher(None, norm(g[0]), norm(w["text"])).ratio(), i, j)
                         for i, g in enumerate(got) for j, w in enumerate(want)), reverse=True)
         used_g, used_w, match = set(), set(), {}
         for r, i, j in pairs:
