@@ -1,5 +1,9 @@
+// Tesseract OCR: one TessBaseAPI per worker reads the cleaned page once.
 #include "adapters/ocr/tesseract_ocr.hpp"
 
+#include <dlfcn.h>
+
+#include <algorithm>
 #include <cstdlib>
 
 #include <leptonica/allheaders.h>
@@ -10,11 +14,30 @@
 
 namespace khaacho::ocr {
 
+namespace {
+
+/// Debian's Tesseract runs its LSTM layers in OpenMP teams of up to four
+/// threads. The OCR stage already keeps one engine per core busy, and on a
+/// loaded machine those teams spin and yield against each other (measured
+/// on the dev set with two cores: 1.6 s wall for 0.6 s of work per image,
+/// a third of it in the kernel). One thread per engine is the plan, so make
+/// every OpenMP region of the process inactive (max-active-levels 0, as
+/// OMP_THREAD_LIMIT=1 would). Looked up at run time: only libtesseract
+/// links libgomp, and a build without OpenMP has nothing to turn off.
+void one_thread_per_engine() {
+  using set_levels = void (*)(int);
+  if (auto* f = reinterpret_cast<set_levels>(dlsym(RTLD_DEFAULT, "omp_set_max_active_levels")))
+    f(0);
+}
+
+}  // namespace
+
 caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(const std::string& languages,
                                                                   cleanup_options cleanup,
                                                                   int page_seg_mode) {
   // Leptonica's and Tesseract's chatter would go to stderr per image.
   setMsgSeverity(L_SEVERITY_ERROR);
+  one_thread_per_engine();
   std::unique_ptr<tesseract_ocr> out{new tesseract_ocr};
   out->api_ = std::make_unique<tesseract::TessBaseAPI>();
   out->cleanup_ = cleanup;
@@ -31,6 +54,10 @@ caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(const std::str
 tesseract_ocr::~tesseract_ocr() {
   if (api_)
     api_->End();
+}
+
+bool tesseract_ocr::set_variable(const std::string& name, const std::string& value) {
+  return api_->SetVariable(name.c_str(), value.c_str());
 }
 
 caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {

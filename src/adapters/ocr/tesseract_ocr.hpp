@@ -22,8 +22,14 @@ public:
                                                             int page_seg_mode = 6);
   ~tesseract_ocr() override;
 
+  // ocr_engine
+
   caf::expected<ocr_result> read(std::string_view image_bytes) override;
   std::string name() const override { return "tesseract"; }
+
+  /// Sets a Tesseract parameter for the reads that follow
+  /// (benchmarks and tuning); false when Tesseract has no such parameter.
+  bool set_variable(const std::string& name, const std::string& value);
 
 private:
   tesseract_ocr() = default;
