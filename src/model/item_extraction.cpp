@@ -277,6 +277,14 @@ void split_glued_units(std::string_view line, std::vector<piece>& ps) {
     size_t pos = 0;
     char32_t c = utf8::next(t, pos);
     int d = lookalike_digit(c);
+    std::string digits(1, static_cast<char>('0' + d));
+    if (d >= 0 && c < 0x80 && pos + 2 < t.size() && canonical_unit(t.substr(pos)).empty()) {
+      int d2 = lookalike_digit(static_cast<unsigned char>(t[pos]));
+      if (d2 >= 0 && !canonical_unit(t.substr(pos + 1)).empty()) {
+        digits.push_back(static_cast<char>('0' + d2));  // "ZOLT": 20 LT
+        ++pos;
+      }
+    }
     std::string_view rest = t.substr(pos);
     if (d < 0 || rest.empty() || canonical_unit(rest).empty())
       continue;
@@ -291,7 +299,7 @@ void split_glued_units(std::string_view line, std::vector<piece>& ps) {
     digit.b = p.b;
     digit.e = p.b + pos;
     digit.space_before = p.space_before;
-    digit.digits.assign(1, static_cast<char>('0' + d));
+    digit.digits = digits;
     digit.script = latin ? 1 : 2;
     digit.guessed = true;
     p.b += pos;
@@ -952,9 +960,11 @@ public:
       if (j < t_.size() && t_[j].kind == token_kind::word) {
         bool fuzzy = false;
         bool ambiguous = false;
+        // The unit ends the line, but for one- and two-letter specks ("20 Ka. Se").
         bool ends_line = true;
         for (size_t k = j + 1; k < t_.size(); ++k)
-          ends_line = ends_line && !is_content(t_[k]);
+          ends_line = ends_line && (!is_content(t_[k]) || (t_[k].kind == token_kind::word &&
+                                                          utf8::length(word_text(k)) <= 2));
         std::string_view u = canonical_unit_ocr(word_text(j), &fuzzy,
                                                 ends_line || t_[j].glued_left, &ambiguous);
         size_t ji = j + 1;  // "के जी", "के. जी." written apart
@@ -976,6 +986,12 @@ public:
           g.raw_unit = std::string{word_text(j)};
           ++j;
         }
+      } else if (t.kind == token_kind::number && j + 1 == t_.size() && t_[j].kind == token_kind::sep &&
+                 t_[j].sep == '|' && !t_[j].glued_left) {
+        g.unit = "l";  // "palm tel 2 |": the litre's l read as a stroke
+        g.raw_unit = "|";
+        g.fuzzy_unit = true;
+        ++j;
       }
       g.last = j - 1;
       // Without a unit, a number over 1000 or with a leading zero ("0021") is

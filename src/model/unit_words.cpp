@@ -262,6 +262,10 @@ std::string_view canonical_unit_ocr(std::string_view word, bool* fuzzy, bool sho
   }
   if (w32.size() < 5)
     return {};
+  // k for t, as handwriting is misread ("carkons", "pakets" stay one edit off).
+  if (std::string kt = w; std::replace(kt.begin(), kt.end(), 'k', 't'), kt != w)
+    if (auto u = canonical_unit_ocr(kt, nullptr, false, nullptr); !u.empty())
+      return result(u, false);
   for (const auto& s : spellings) {
     auto s32 = to_u32(s.word);
     if (s32.size() < 5)

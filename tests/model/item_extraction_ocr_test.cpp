@@ -81,6 +81,14 @@ TEST_CASE("guessed and doubtful OCR readings are marked unsure", "[model]") {
       // a number with a leading zero is no code when a damaged unit follows
       {"QUAKER ०915 ७८०,", "QUAKER", 915, "",
        "unknown unit '७८०'; digits of two scripts in '०915'"},
+      // two look-alikes glued to a unit, "|" for the l of litre at the line end
+      {"2. 102 TEL (ZOLT)", "102 TEL", 20, "l", "quantity guessed from 'ZO'"},
+      {"palm tel 2 |", "palm tel", 2, "l", "unit 'l' guessed from '|'"},
+      // k read for t; a short damaged unit before one- and two-letter specks
+      {"Maggi Masala 3 carkens", "Maggi Masala", 3, "carton",
+       "unit 'carton' guessed from 'carkens'"},
+      {"CHINI SUGAR X 20 Ka.    Se", "CHINI SUGAR Se", 20, "kg",
+       "quantity read from inside the line; unit 'kg' guessed from 'Ka'"},
       // a unit with no readable name
       {"टी ८ ४ 5 kg", "टी ८ ४", 5, "kg", "no readable name"},
     }));
