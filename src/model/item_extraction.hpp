@@ -30,6 +30,19 @@
 // plain line without a quantity is dropped, since signatures ("- Ram") and
 // headers look the same.
 //
+// OCR damage is read where the reading is still clear: a stray ")" between a
+// leading number and its unit ("12) प्याकेट"), a list number glued to a count
+// ("1.3 ctn" is item 1, 3 cartons), list numbers read as letters ("Y)", "og)"),
+// a Devanagari unit glued to the name after it ("२००ग्रामजीरा"), "के. जी."
+// apart. Digits guessed from look-alikes before a unit word ("S ctn", "x Z
+// BX", "(\Dz)", "। kilo", "+ BORA", "y कार्टुन", "उकार्टुन", "SKG", "1@ nos")
+// are read but unsure; so are numbers mixing ASCII and Devanagari digits,
+// Devanagari digits on a line of Latin words (where a Devanagari digit run
+// right after a number is a misread unit word: "5 ८५०"), a 9 before a
+// Devanagari unit (१ and ७ are read as 9), a unit word that fits two units
+// ("bil"), and an item with a unit but no readable name (no word of three
+// Latin or two Devanagari letters).
+//
 // unsure is set, with a reason, for: an unknown unit word after a separated
 // number ("Maggi - 5 potli"), a unit read from an OCR-damaged word ("cartn";
 // at the line end also short ones: "ke", "bova"), a quantity over 1000, two
