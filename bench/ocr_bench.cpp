@@ -4,7 +4,7 @@
 // p95), character accuracy against the drawn lines by quality, and
 // throughput with one engine per core.
 // Usage: ocr_bench DIR [--psm N] [--threads N] [--only dev-001,dev-002] [--dump DIR]
-//        [--lang eng+nep] [--var NAME=VALUE]... [--save-pages DIR (cleaned pages as PNG)]
+//        [--lang eng+nep] [--english-share S (-1: never re-read as eng)] [--var NAME=VALUE]... [--save-pages DIR (cleaned pages as PNG)]
 //        clean-up switches: [--binarize] [--no-flatten] [--no-deskew] [--no-denoise]
 //                           [--min-width W] [--max-width W]
 // The engine keeps Tesseract to one thread, so the first pass is one core's
@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
   std::string dump;  // folder for each image's OCR text (<stem>.txt)
   bool show_specks = false;
   std::string languages = "eng+nep";
+  double english_share = 0.02;  // re-read pages with at most this Devanagari share as eng; <0 never
   std::vector<std::pair<std::string, std::string>> vars;  // Tesseract parameters
   std::string save_pages;  // folder for each cleaned page (<stem>.png)
   for (int i = 2; i < argc; ++i) {
@@ -152,6 +153,8 @@ int main(int argc, char** argv) {
       only = argv[++i];
     else if (a == "--dump" && i + 1 < argc)
       dump = argv[++i];
+    else if (a == "--english-share" && i + 1 < argc)
+      english_share = std::atof(argv[++i]);
     else if (a == "--lang" && i + 1 < argc)
       languages = argv[++i];
     else if (a == "--save-pages" && i + 1 < argc)
@@ -220,6 +223,8 @@ int main(int argc, char** argv) {
   }
   auto open_engine = [&] {
     auto e = khaacho::ocr::tesseract_ocr::open(languages, cleanup, psm);
+    if (e)
+      (*e)->set_english_share(english_share);
     if (e)
       for (const auto& [name, value] : vars)
         if (!(*e)->set_variable(name, value))

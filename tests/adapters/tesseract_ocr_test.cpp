@@ -116,3 +116,34 @@ TEST_CASE("the clean-up tells a noisy page from a clean one", "[ocr]") {
   CHECK(ocr::speck_ratio(gray) > 0.5);
   pixDestroy(&gray);
 }
+
+TEST_CASE("the share of Devanagari letters tells an English page from a mixed one", "[ocr]") {
+  auto [text, low, high] = GENERATE(table<std::string, double, double>({
+    {"1. chini 10 kg\n2. Wai Wai chicken - 5 carton", 0.0, 0.0},
+    {"", 0.0, 0.0},
+    {"१. चिनी १० केजी", 1.0, 1.0},                  // Devanagari digits are not letters
+    {"1. chini 10 kg\n2. नुन - ५ पाकेट", 0.53, 0.54},  // 7 Latin, 8 Devanagari letters and signs
+    {"Wai Wai chicken ८९०७ carton", 0.0, 0.0},      // stray digits of the mixed model
+  }));
+  CAPTURE(text);
+  double share = ocr::foreign_letter_share(text);
+  CHECK(share >= low);
+  CHECK(share <= high);
+}
+
+TEST_CASE("an English page on an eng+nep engine reads the same words", "[ocr][tesseract]") {
+  // Read again with eng alone (no Devanagari found): the text must still be there.
+  auto e = engine();
+  e->set_english_share(-1);
+  auto page = test::render_text_page({"1. Dettol soap x 12 pcs", "2. Wai Wai chicken - 5 carton"});
+  auto mixed = e->read(page);
+  e->set_english_share(0.02);
+  auto english = e->read(page);
+  REQUIRE(mixed);
+  REQUIRE(english);
+  CAPTURE(mixed->text, english->text);
+  CHECK(english->text.find("Dettol soap x 12 pcs") != std::string::npos);
+  CHECK(english->text.find("Wai Wai chicken") != std::string::npos);
+  CHECK(english->lines.size() == 2);
+  CHECK(english->confidence > 0.5);
+}

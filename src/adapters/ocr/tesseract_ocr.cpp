@@ -1,4 +1,5 @@
-// Tesseract OCR: one TessBaseAPI per worker reads the cleaned page once.
+// Tesseract OCR: one TessBaseAPI per worker reads the cleaned page; English
+// pages are read again with the English model alone.
 #include "adapters/ocr/tesseract_ocr.hpp"
 
 #include <dlfcn.h>
@@ -30,52 +31,30 @@ void one_thread_per_engine() {
     f(0);
 }
 
-}  // namespace
-
-caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(const std::string& languages,
-                                                                  cleanup_options cleanup,
-                                                                  int page_seg_mode) {
-  // Leptonica's and Tesseract's chatter would go to stderr per image.
-  setMsgSeverity(L_SEVERITY_ERROR);
-  one_thread_per_engine();
-  std::unique_ptr<tesseract_ocr> out{new tesseract_ocr};
-  out->api_ = std::make_unique<tesseract::TessBaseAPI>();
-  out->cleanup_ = cleanup;
-  if (out->api_->Init(nullptr, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+caf::expected<std::unique_ptr<tesseract::TessBaseAPI>> make_api(const std::string& languages,
+                                                                int page_seg_mode) {
+  auto api = std::make_unique<tesseract::TessBaseAPI>();
+  if (api->Init(nullptr, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
     return caf::make_error(errc::bad_input, "Tesseract cannot load the languages '" + languages
                                               + "' (install tesseract-ocr-eng / -nep)");
-  out->api_->SetVariable("debug_file", "/dev/null");
-  out->api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode));
+  api->SetVariable("debug_file", "/dev/null");
+  api->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode));
   // Word spacing in lists matters more than paragraph shape.
-  out->api_->SetVariable("preserve_interword_spaces", "1");
-  return out;
+  api->SetVariable("preserve_interword_spaces", "1");
+  return api;
 }
 
-tesseract_ocr::~tesseract_ocr() {
-  if (api_)
-    api_->End();
-}
-
-bool tesseract_ocr::set_variable(const std::string& name, const std::string& value) {
-  return api_->SetVariable(name.c_str(), value.c_str());
-}
-
-caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
-  auto page = clean_page(image_bytes, cleanup_);
-  if (!page)
-    return page.error();
-  api_->SetImage(page->get());
-  api_->SetSourceResolution(300);
-  char* text = api_->GetUTF8Text();
+/// Recognizes `page` once (GetUTF8Text and the iterator share that result).
+ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page) {
+  api.SetImage(page);
+  api.SetSourceResolution(300);
   ocr_result out;
-  if (text != nullptr) {
-    out.text = text;
-    delete[] text;
-  }
+  if (std::unique_ptr<char[]> text{api.GetUTF8Text()}; text)
+    out.text = text.get();
   out.confidence = out.text.find_first_not_of(" \t\r\n\f") == std::string::npos
                      ? 0.0
-                     : std::max(0, api_->MeanTextConf()) / 100.0;
-  if (std::unique_ptr<tesseract::ResultIterator> it{api_->GetIterator()}; it) {
+                     : std::max(0, api.MeanTextConf()) / 100.0;
+  if (std::unique_ptr<tesseract::ResultIterator> it{api.GetIterator()}; it) {
     do {
       std::unique_ptr<char[]> line{it->GetUTF8Text(tesseract::RIL_TEXTLINE)};
       if (!line)
@@ -87,9 +66,80 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
         out.lines.push_back({text, std::max(0.0f, it->Confidence(tesseract::RIL_TEXTLINE)) / 100.0});
     } while (it->Next(tesseract::RIL_TEXTLINE));
   }
-  out.width = pixGetWidth(page->get());
-  out.height = pixGetHeight(page->get());
-  api_->Clear();
+  out.width = pixGetWidth(page);
+  out.height = pixGetHeight(page);
+  api.Clear();
+  return out;
+}
+
+}  // namespace
+
+double foreign_letter_share(std::string_view text) {
+  size_t latin = 0;
+  size_t foreign = 0;
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (c < 0x80) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        ++latin;
+    } else if (len == 3 && i + 2 < text.size()) {
+      // Devanagari U+0900..U+097F is E0 A4 80 .. E0 A5 BF; its digits
+      // (U+0966..U+096F, E0 A5 A6..AF) are no evidence of Nepali words.
+      auto c1 = static_cast<unsigned char>(text[i + 1]);
+      auto c2 = static_cast<unsigned char>(text[i + 2]);
+      bool devanagari = c == 0xE0 && (c1 == 0xA4 || c1 == 0xA5);
+      bool digit = c == 0xE0 && c1 == 0xA5 && c2 >= 0xA6 && c2 <= 0xAF;
+      if (devanagari && !digit)
+        ++foreign;
+    }
+    i += len;
+  }
+  return latin + foreign == 0 ? 0.0 : static_cast<double>(foreign) / static_cast<double>(latin + foreign);
+}
+
+caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(const std::string& languages,
+                                                                  cleanup_options cleanup,
+                                                                  int page_seg_mode) {
+  // Leptonica's and Tesseract's chatter would go to stderr per image.
+  setMsgSeverity(L_SEVERITY_ERROR);
+  one_thread_per_engine();
+  std::unique_ptr<tesseract_ocr> out{new tesseract_ocr};
+  out->cleanup_ = cleanup;
+  auto all = make_api(languages, page_seg_mode);
+  if (!all)
+    return all.error();
+  out->api_ = std::move(*all);
+  if (languages.rfind("eng+", 0) == 0) {
+    auto english = make_api("eng", page_seg_mode);
+    if (!english)
+      return english.error();
+    out->english_ = std::move(*english);
+  }
+  return out;
+}
+
+tesseract_ocr::~tesseract_ocr() {
+  if (english_)
+    english_->End();
+  if (api_)
+    api_->End();
+}
+
+bool tesseract_ocr::set_variable(const std::string& name, const std::string& value) {
+  bool ok = api_->SetVariable(name.c_str(), value.c_str());
+  if (english_)
+    ok = english_->SetVariable(name.c_str(), value.c_str()) && ok;
+  return ok;
+}
+
+caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
+  auto page = clean_page(image_bytes, cleanup_);
+  if (!page)
+    return page.error();
+  auto out = read_page(*api_, page->get());
+  if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_)
+    return read_page(*english_, page->get());
   return out;
 }
 
