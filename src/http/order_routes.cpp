@@ -1,6 +1,5 @@
 #include "http/order_routes.hpp"
 
-#include <charconv>
 
 #include <httplib.h>
 
@@ -8,6 +7,7 @@
 #include "common/json_writer.hpp"
 #include "http/auth_guard.hpp"
 #include "http/error_response.hpp"
+#include "http/query_params.hpp"
 #include "model/image_sniffer.hpp"
 #include "model/uuid.hpp"
 
@@ -184,14 +184,6 @@ void handle_status(const order_routes_deps& d, const httplib::Request& req,
   res.set_content(*doc, "application/json");
 }
 
-std::optional<int> parse_limit(const std::string& text) {
-  int v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || v < 1)
-    return std::nullopt;
-  return std::min(v, 100);
-}
-
 void handle_list(const order_routes_deps& d, const httplib::Request& req,
                  httplib::Response& res) {
   auto who = authenticate(req, res, *d.verifier);
@@ -216,7 +208,7 @@ void handle_list(const order_routes_deps& d, const httplib::Request& req,
                         "status must be PROCESSING, COMPLETED, PENDING_REVIEW or FAILED");
   }
   if (req.has_param("limit")) {
-    auto limit = parse_limit(req.get_param_value("limit"));
+    auto limit = parse_limit(req.get_param_value("limit"), 100);
     if (!limit)
       return send_error(res, 400, "invalid_request", "limit must be a positive integer");
     page.limit = *limit;

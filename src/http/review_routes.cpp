@@ -1,6 +1,5 @@
 #include "http/review_routes.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include <httplib.h>
@@ -10,6 +9,7 @@
 #include "common/json_writer.hpp"
 #include "http/auth_guard.hpp"
 #include "http/error_response.hpp"
+#include "http/query_params.hpp"
 #include "model/catalog_records.hpp"
 #include "model/uuid.hpp"
 #include "services/product_search.hpp"
@@ -81,11 +81,10 @@ void handle_search(const review_routes_deps& d, const httplib::Request& req,
     return send_error(res, 400, "invalid_request", "q must be 1 to 200 bytes of text");
   int limit = 10;
   if (req.has_param("limit")) {
-    const auto text = req.get_param_value("limit");
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-    if (ec != std::errc{} || end != text.data() + text.size() || limit < 1)
+    auto parsed = parse_limit(req.get_param_value("limit"), max_search_limit);
+    if (!parsed)
       return send_error(res, 400, "invalid_request", "limit must be a positive integer");
-    limit = std::min(limit, max_search_limit);
+    limit = *parsed;
   }
   auto hits = services::search_products(*d.catalog, q, static_cast<size_t>(limit));
   if (!hits) {

@@ -37,7 +37,8 @@ TEST_CASE("an empty configuration keeps the embedded defaults", "[model]") {
   CHECK(r.value.storage.backend == "local");
   CHECK(r.value.ocr.backend == "tesseract");
   CHECK(r.value.extract.backend == "rules");
-  CHECK(r.value.stages.at("notify").max_attempts == 3);
+  CHECK(r.value.stages.at("notify").max_attempts == 10);
+  CHECK(r.value.stages.at("ocr").max_attempts == 3);
   CHECK(r.value.stages.at("notify").max_backoff == std::chrono::hours{1});
 }
 

@@ -4,6 +4,7 @@
 
 #include "actors/blocking_stage.hpp"
 #include "actors/pipeline.hpp"
+#include "actors/stages/order_fence.hpp"
 #include "common/json_writer.hpp"
 #include "model/item_normalization.hpp"
 
@@ -42,14 +43,8 @@ caf::expected<std::vector<model::extracted_item>> parse_items_json(const std::st
 
 namespace {
 
-// Replaces the order's items; every statement re-checks the lease fence, and
-// the first locks the order row so the fence holds for the whole transaction.
-constexpr const char* lock_order_sql =
-  "SELECT id FROM uploaded_orders WHERE id = $1::uuid AND lease_epoch = $2::bigint"
-  " AND status = 'PROCESSING' FOR UPDATE";
-constexpr const char* delete_items_sql =
-  "DELETE FROM uploaded_order_items WHERE order_id = $1::uuid AND EXISTS (SELECT 1 FROM"
-  " uploaded_orders WHERE id = $1::uuid AND lease_epoch = $2::bigint AND status = 'PROCESSING')";
+// Replaces the order's items inside the lease fence (order_fence.hpp).
+constexpr const char* delete_items_sql = "DELETE FROM uploaded_order_items WHERE order_id = $1::uuid AND ";
 constexpr const char* insert_items_sql = R"SQL(
 INSERT INTO uploaded_order_items (order_id, line_no, raw_name, raw_unit, quantity, unit, product_id,
                                   confidence, needs_review, review_reason, matched_text)
@@ -58,9 +53,7 @@ SELECT $1::uuid, x.line_no, x.raw_name, x.raw_unit, x.quantity, x.unit, x.produc
 FROM jsonb_to_recordset($3::jsonb) AS x(line_no int, raw_name text, raw_unit text, quantity numeric,
                                         unit text, product_id uuid, confidence real,
                                         needs_review boolean, review_reason text, matched_text text)
-WHERE EXISTS (SELECT 1 FROM uploaded_orders WHERE id = $1::uuid AND lease_epoch = $2::bigint
-                AND status = 'PROCESSING')
-)SQL";
+WHERE )SQL";
 
 /// Names longer than this are cut for the row (the line keeps the whole text).
 constexpr size_t max_name_bytes = 500;
@@ -126,12 +119,12 @@ stage_factory make_normalize_stage(stage_context ctx) {
         auto params = db::pg_params(req.order_id, req.lease_epoch);
         auto with_rows = db::pg_params(req.order_id, req.lease_epoch, rows.str());
         auto saved = ctx.db().transact({{lock_order_sql, params},
-                                        {delete_items_sql, params},
-                                        {insert_items_sql, with_rows}});
+                                        {std::string{delete_items_sql} + order_fence_sql, params},
+                                        {std::string{insert_items_sql} + order_fence_sql, with_rows}});
         if (!saved)
           return saved.error();
         if ((*saved)[0].empty())
-          return caf::make_error(errc::db_query_failed, "the order's lease moved on");
+          return lease_lost();
         json_object out;
         out.add("items", static_cast<int64_t>(items->size()))
           .add("matched", matched)

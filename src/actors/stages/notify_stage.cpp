@@ -7,6 +7,7 @@
 
 #include "actors/blocking_stage.hpp"
 #include "actors/pipeline.hpp"
+#include "actors/stages/order_fence.hpp"
 #include "adapters/notify/notifier.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
@@ -16,10 +17,6 @@
 namespace khaacho::stages {
 
 namespace {
-
-constexpr const char* fence_sql =
-  "EXISTS (SELECT 1 FROM uploaded_orders WHERE id = $1::uuid AND lease_epoch = $2::bigint"
-  " AND status = 'PROCESSING')";
 
 // RFQs of the order that have no outbox rows yet, with what their message needs.
 constexpr const char* unannounced_sql = R"SQL(
@@ -177,7 +174,7 @@ caf::error announce(const db_client& db, const stage_request& req) {
 INSERT INTO notifications (rfq_id, channel, recipient, payload)
 SELECT x.rfq_id, x.channel, x.recipient, x.payload
 FROM jsonb_to_recordset($3::jsonb) AS x(rfq_id uuid, channel text, recipient text, payload jsonb)
-WHERE )SQL"} + fence_sql + " ON CONFLICT (rfq_id, channel) DO NOTHING",
+WHERE )SQL"} + order_fence_sql + " ON CONFLICT (rfq_id, channel) DO NOTHING",
                          db::pg_params(req.order_id, req.lease_epoch, outbox.str())});
   if (!saved)
     return saved.error();
@@ -221,7 +218,7 @@ stage_factory make_notify_stage(stage_context ctx) {
         if (auto err = announce(db, req))
           return err;
         auto claim_ms = static_cast<int64_t>(ctx.settings.notify.send_timeout.count()) * 2 + 10000;
-        auto claimed = db.query({std::string{claim_sql} + fence_sql + claim_returning_sql,
+        auto claimed = db.query({std::string{claim_sql} + order_fence_sql + claim_returning_sql,
                                  db::pg_params(req.order_id, req.lease_epoch, node, claim_ms)});
         if (!claimed)
           return claimed.error();

@@ -4,6 +4,7 @@
 
 #include "actors/blocking_stage.hpp"
 #include "actors/pipeline.hpp"
+#include "actors/stages/order_fence.hpp"
 #include "common/json_writer.hpp"
 #include "model/allocation.hpp"
 #include "model/unit_conversion.hpp"
@@ -39,12 +40,6 @@ SELECT i.id::text AS item_id, i.quantity, i.unit, i.product_unit, i.pack_value, 
 FROM items i
 )SQL";
 
-constexpr const char* lock_order_sql =
-  "SELECT id FROM uploaded_orders WHERE id = $1::uuid AND lease_epoch = $2::bigint"
-  " AND status = 'PROCESSING' FOR UPDATE";
-constexpr const char* fence_sql =
-  "EXISTS (SELECT 1 FROM uploaded_orders WHERE id = $1::uuid AND lease_epoch = $2::bigint"
-  " AND status = 'PROCESSING')";
 
 std::vector<model::stock_offer> parse_offers(const std::string& json) {
   std::vector<model::stock_offer> out;
@@ -117,25 +112,25 @@ stage_factory make_rank_stage(stage_context ctx) {
         auto saved = db.transact({
           {lock_order_sql, fence},
           {std::string{"DELETE FROM order_item_allocations a USING uploaded_order_items i"
-                       " WHERE a.item_id = i.id AND i.order_id = $1::uuid AND "} + fence_sql,
+                       " WHERE a.item_id = i.id AND i.order_id = $1::uuid AND "} + order_fence_sql,
            fence},
           {std::string{R"SQL(
 INSERT INTO order_item_allocations (item_id, wholesaler_id, quantity, rank, unit_price_npr, unit)
 SELECT x.item_id, x.wholesaler_id, x.quantity, x.rank, x.unit_price, x.unit
 FROM jsonb_to_recordset($3::jsonb) AS x(item_id uuid, wholesaler_id uuid, quantity numeric,
                                         rank smallint, unit_price numeric, unit text)
-WHERE )SQL"} + fence_sql,
+WHERE )SQL"} + order_fence_sql,
            db::pg_params(req.order_id, req.lease_epoch, allocations.str())},
           {std::string{R"SQL(
 UPDATE uploaded_order_items i SET shortfall = x.shortfall
 FROM jsonb_to_recordset($3::jsonb) AS x(item_id uuid, shortfall numeric)
-WHERE i.id = x.item_id AND i.order_id = $1::uuid AND )SQL"} + fence_sql,
+WHERE i.id = x.item_id AND i.order_id = $1::uuid AND )SQL"} + order_fence_sql,
            db::pg_params(req.order_id, req.lease_epoch, shortfalls.str())},
         });
         if (!saved)
           return saved.error();
         if ((*saved)[0].empty())
-          return caf::make_error(errc::db_query_failed, "the order's lease moved on");
+          return lease_lost();
         json_object out;
         out.add("items", static_cast<int64_t>(rows->size()))
           .add("allocated", allocated)

@@ -2,6 +2,7 @@
 
 #include "actors/blocking_stage.hpp"
 #include "actors/pipeline.hpp"
+#include "actors/stages/order_fence.hpp"
 #include "common/json_writer.hpp"
 
 namespace khaacho::stages {
@@ -65,7 +66,7 @@ stage_factory make_rfq_stage(stage_context ctx) {
           return r.error();
         auto row = r->row(0);
         if (row.get<int64_t>("fenced") == 0)
-          return caf::make_error(errc::db_query_failed, "the order's lease moved on");
+          return lease_lost();
         json_object out;
         out.add("written", row.get<int64_t>("written")).add("rfqs", row.get<int64_t>("total"));
         return stage_result{out.str(), false, ""};
