@@ -194,9 +194,11 @@ outcome outcome_of(const caf::expected<notify::send_receipt>& sent) {
   const auto& e = sent.error();
   auto text = describe(e);
   if (has_code(e, errc::timeout))
-    return {"UNKNOWN", std::nullopt, text, std::chrono::seconds{1}};
+    // Due again at once: the supervisor's backoff paces the next attempt,
+    // and only a provider's own Retry-After holds the row longer.
+    return {"UNKNOWN", std::nullopt, text, std::chrono::milliseconds{0}};
   if (is_transient(e))
-    return {"PENDING", std::nullopt, text, retry_after_of(e).value_or(std::chrono::seconds{1})};
+    return {"PENDING", std::nullopt, text, retry_after_of(e).value_or(std::chrono::milliseconds{0})};
   return {"FAILED", std::nullopt, text, {}};
 }
 
