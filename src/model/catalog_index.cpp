@@ -199,6 +199,16 @@ struct catalog_index::impl {
   word_lookup lookup_one;  // one deletion stored: cheaper where one edit is asked
   std::vector<uint32_t> exact_slots;  // open addressing: vocabulary id by the word's hash
   size_t exact_mask = 0;
+  // Byte lengths some vocabulary word has: a lookup of a word whose length
+  // is more than `edits` from all of them finds nothing (symmetric deletes).
+  std::vector<uint8_t> byte_len_present;
+  bool any_len_within(size_t n, size_t edits) const {
+    const size_t lo = n > edits ? n - edits : 0;
+    for (size_t l = lo; l <= n + edits && l < byte_len_present.size(); ++l)
+      if (byte_len_present[l])
+        return true;
+    return false;
+  }
 
   uint32_t find_word(std::string_view w) const;
 
@@ -306,6 +316,9 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
   vocab_len.resize(vocab.size());
   vocab_numeric.resize(vocab.size());
   for (size_t v = 0; v < vocab.size(); ++v) {
+    if (byte_len_present.size() <= vocab[v].size())
+      byte_len_present.resize(vocab[v].size() + 1, 0);
+    byte_len_present[vocab[v].size()] = 1;
     vocab_len[v] = static_cast<uint16_t>(std::min<size_t>(utf8::length(vocab[v]), UINT16_MAX));
     vocab_numeric[v] = numeric(vocab[v]);
   }
@@ -508,16 +521,28 @@ void catalog_index::impl::run_together_hits(const prepared_query& q, size_t i,
   };
   // Only pairs whose length is within two of the word's can be close.
   const size_t la = q.unit_len[i];
+  // `other` (when given) is the rest of the word, which must then be within
+  // one edit of the pair's other word (ASCII words; others are measured).
   auto in_range = [&](const std::vector<uint32_t>& ids, const std::vector<uint16_t>& len,
-                      uint32_t from, uint32_t to, size_t known) {
+                      uint32_t from, uint32_t to, size_t known, const std::vector<uint32_t>* other_of,
+                      const std::string_view* other) {
     const size_t lo = la > known + 2 ? la - known - 2 : 0;
     auto it = std::lower_bound(len.begin() + from, len.begin() + to, lo);
-    for (; it != len.begin() + to && *it + known <= la + 2; ++it)
-      consider(ids[it - len.begin()]);
+    for (; it != len.begin() + to && *it + known <= la + 2; ++it) {
+      const uint32_t id = ids[it - len.begin()];
+      if (other) {
+        const std::string& ow = vocab[(*other_of)[id]];
+        if (ow.size() == *it && !within_one_edit(*other, ow, 1))
+          continue;
+      }
+      consider(id);
+    }
   };
-  auto after = [&](uint32_t v) { in_range(by_first, next_len, pair_after[v], pair_after[v + 1], vocab_len[v]); };
-  auto before = [&](uint32_t v) {
-    in_range(by_second, prev_len, pair_before[v], pair_before[v + 1], vocab_len[v]);
+  auto after = [&](uint32_t v, const std::string_view* other = nullptr) {
+    in_range(by_first, next_len, pair_after[v], pair_after[v + 1], vocab_len[v], &pair_second, other);
+  };
+  auto before = [&](uint32_t v, const std::string_view* other = nullptr) {
+    in_range(by_second, prev_len, pair_before[v], pair_before[v + 1], vocab_len[v], &pair_first, other);
   };
   for (size_t k = 1; k < w.size(); ++k) {
     const std::string_view head = w.substr(0, k);
@@ -531,10 +556,11 @@ void catalog_index::impl::run_together_hits(const prepared_query& q, size_t i,
     const std::string_view part = head_longer ? head : tail;
     lookup_one.for_each_candidate(part, 1, [&](uint32_t v) {
       if (vocab[v] != part && within_one_edit(part, vocab[v], 1)) {
+        // Both parts carry one edit here (an exact part is found above).
         if (head_longer)
-          after(v);
+          after(v, &tail);
         else
-          before(v);
+          before(v, &head);
       }
     });
   }
@@ -667,6 +693,8 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
     // one deletion on this side finds those; two typos against a longer word
     // would be a weak match at best.
     size_t edits = q.unit_numeric[u] ? 0 : q.unit_len[u] <= 4 ? 1 : word_lookup::max_edits;
+    if (!any_len_within(q.units[u].size(), edits))
+      continue;
     lookup.for_each_candidate(q.units[u], edits,
                               [&](uint32_t v) {
                                 if (S.vocab_unit_seen[v] == key)
