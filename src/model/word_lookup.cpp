@@ -6,31 +6,6 @@
 
 namespace khaacho::model {
 
-namespace {
-
-uint64_t mix(uint64_t h) noexcept {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-}  // namespace
-
-uint64_t word_lookup::hash_without(std::string_view w, size_t skip_a, size_t skip_b) noexcept {
-  // FNV-1a over the kept bytes, then a finalizer so low bits index well.
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < w.size(); ++i) {
-    if (i == skip_a || i == skip_b)
-      continue;
-    h ^= static_cast<unsigned char>(w[i]);
-    h *= 0x100000001b3ULL;
-  }
-  return mix(h ^ (w.size() - (skip_a < w.size()) - (skip_b < w.size())));
-}
-
 word_lookup::word_lookup(const std::vector<std::string>& words, size_t stored_edits) {
   stored_edits = std::min(stored_edits, max_edits);
   std::vector<std::pair<uint64_t, uint32_t>> pairs;

@@ -61,18 +61,49 @@ class word_lookup {
     uint32_t begin = 0;  // ids_[begin, end) were stored under `hash`
     uint32_t end = 0;    // begin == end: empty slot
   };
-  static uint64_t hash_without(std::string_view w, size_t skip_a, size_t skip_b) noexcept;
+  // A deletion's hash: FNV-1a over the kept bytes, then a finalizer so low
+  // bits index well. The state over a shared prefix carries on, so each
+  // deletion hashes only what follows it.
+  static uint64_t fnv_step(uint64_t h, char c) noexcept {
+    return (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  }
+  static uint64_t fnv_from(uint64_t h, std::string_view w, size_t from) noexcept {
+    for (size_t t = from; t < w.size(); ++t)
+      h = fnv_step(h, w[t]);
+    return h;
+  }
+  static uint64_t finish(uint64_t h, size_t kept) noexcept {
+    h ^= kept;  // then the finalizer of hash_without
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+  }
   template <class F>
   static void visit_deletions(std::string_view w, size_t edits, F&& f) {
-    const size_t none = w.size();
-    f(hash_without(w, none, none));
-    if (edits >= 1)
-      for (size_t i = 0; i < w.size(); ++i)
-        f(hash_without(w, i, none));
-    if (edits >= 2)
-      for (size_t i = 0; i < w.size(); ++i)
-        for (size_t j = i + 1; j < w.size(); ++j)
-          f(hash_without(w, i, j));
+    const size_t n = w.size();
+    constexpr uint64_t basis = 0xcbf29ce484222325ULL;
+    f(finish(fnv_from(basis, w, 0), n));
+    if (edits >= 1) {
+      uint64_t pre = basis;  // over w[0, i)
+      for (size_t i = 0; i < n; ++i) {
+        f(finish(fnv_from(pre, w, i + 1), n - 1));
+        pre = fnv_step(pre, w[i]);
+      }
+    }
+    if (edits >= 2) {
+      uint64_t pre = basis;
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t mid = pre;  // over w[0, i) and w(i, j)
+        for (size_t j = i + 1; j < n; ++j) {
+          f(finish(fnv_from(mid, w, j + 1), n - 2));
+          mid = fnv_step(mid, w[j]);
+        }
+        pre = fnv_step(pre, w[i]);
+      }
+    }
   }
   std::pair<uint32_t, uint32_t> find(uint64_t h) const noexcept {
     for (uint64_t s = h & mask_;; s = (s + 1) & mask_) {
