@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "model/extraction_checks.hpp"
 #include "model/item_extraction.hpp"
 #include "model/unit_words.hpp"
 
@@ -29,13 +30,7 @@ TEST_CASE("OCR-damaged lines that still read plainly", "[model]") {
     {"५केजीचिनी", "चिनी", 5, "kg"},
     {"केराउ - १५के. जी.", "केराउ", 15, "kg"},
   }));
-  CAPTURE(line);
-  auto items = extract_items(line);
-  REQUIRE(items.size() == 1);
-  CHECK(items[0].name == name);
-  CHECK(items[0].quantity == quantity);
-  CHECK(items[0].unit == unit);
-  CHECK_FALSE(items[0].unsure);
+  khaacho::test::check_one_item(line, name, quantity, unit, std::nullopt);
 }
 
 TEST_CASE("guessed and doubtful OCR readings are marked unsure", "[model]") {
@@ -92,14 +87,7 @@ TEST_CASE("guessed and doubtful OCR readings are marked unsure", "[model]") {
       // a unit with no readable name
       {"टी ८ ४ 5 kg", "टी ८ ४", 5, "kg", "no readable name"},
     }));
-  CAPTURE(line);
-  auto items = extract_items(line);
-  REQUIRE(items.size() == 1);
-  CHECK(items[0].name == name);
-  CHECK(items[0].quantity == quantity);
-  CHECK(items[0].unit == unit);
-  CHECK(items[0].unsure);
-  CHECK(items[0].unsure_reason == reason);
+  khaacho::test::check_one_item(line, name, quantity, unit, reason);
 }
 
 TEST_CASE("look-alike rules leave real words and plain lines alone", "[model]") {
@@ -117,13 +105,7 @@ TEST_CASE("look-alike rules leave real words and plain lines alone", "[model]") 
     {"चिनी 10 kg", "चिनी", 10, "kg"},
     {"a) Rara 3 ctn", "Rara", 3, "carton"},
   }));
-  CAPTURE(line);
-  auto items = extract_items(line);
-  REQUIRE(items.size() == 1);
-  CHECK(items[0].name == name);
-  CHECK(items[0].quantity == quantity);
-  CHECK(items[0].unit == unit);
-  CHECK_FALSE(items[0].unsure);
+  khaacho::test::check_one_item(line, name, quantity, unit, std::nullopt);
 }
 
 TEST_CASE("a ward number after a hyphen glued to the place is no item", "[model]") {

@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "model/extraction_checks.hpp"
 #include "model/item_extraction.hpp"
 #include "model/unit_words.hpp"
 
@@ -242,14 +243,7 @@ TEST_CASE("doubtful readings are marked unsure with a reason", "[model]") {
        "two numbers, either could be the quantity"},
       {"7. 2 SURF EXCEL 500 G", "SURF EXCEL 500 G", 2, "", "two numbers, either could be the quantity"},
     }));
-  CAPTURE(line);
-  auto items = extract_items(line);
-  REQUIRE(items.size() == 1);
-  CHECK(items[0].name == name);
-  CHECK(items[0].quantity == quantity);
-  CHECK(items[0].unit == unit);
-  CHECK(items[0].unsure);
-  CHECK(items[0].unsure_reason == reason);
+  khaacho::test::check_one_item(line, name, quantity, unit, reason);
 }
 
 TEST_CASE("clear readings are not unsure", "[model]") {
