@@ -3,31 +3,15 @@
 // openai_extractor tests.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "support/scripted_http_fake.hpp"
 
 namespace khaacho::test {
 
 /// One scripted HTTP answer.
-struct openai_reply {
-  int status = 200;
-  std::string body;
-  std::map<std::string, std::string> headers;
-  std::chrono::milliseconds delay{0};  ///< waited before answering (cut short on shutdown)
-
+struct openai_reply : scripted_reply {
   /// 200 with one choice whose message content is `content` (any text: the
   /// tests feed malformed JSON through it) and the given finish_reason.
   static openai_reply content(const std::string& content, const std::string& finish_reason = "stop");
@@ -39,13 +23,7 @@ struct openai_reply {
 };
 
 /// What the fake saw of one request.
-struct openai_request {
-  std::string method;
-  std::string path;
-  std::string authorization;
-  std::string content_type;
-  std::string body;
-};
+using openai_request = recorded_request;
 
 /// Serves POST /v1/chat/completions on 127.0.0.1 on a free port from its own
 /// thread until destroyed. Answers the scripted replies in order, then
@@ -64,17 +42,7 @@ public:
   std::vector<openai_request> requests() const;
 
 private:
-  void handle(const httplib::Request& req, httplib::Response& res);
-
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-
-  mutable std::mutex mtx_;
-  std::condition_variable stopping_cv_;
-  bool stopping_ = false;
-  std::deque<openai_reply> script_;
-  std::vector<openai_request> requests_;
+  scripted_http_fake http_;
 };
 
 }  // namespace khaacho::test

@@ -2,7 +2,6 @@
 // images:annotate reference, request recording, delays.
 #include "support/fake_vision_server.hpp"
 
-#include <stdexcept>
 
 #include <httplib.h>
 
@@ -68,67 +67,28 @@ vision_reply vision_reply::http_error(int status, const std::string& message,
   return r;
 }
 
-fake_vision_server::fake_vision_server() : server_(std::make_unique<httplib::Server>()) {
-  auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
-  server_->Post(".*", h);
-  server_->Get(".*", h);
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0)
-    throw std::runtime_error("fake Vision server: cannot bind a loopback port");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // stop() before the accept loop runs would be lost and join() would hang.
-  while (!server_->is_running())
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+fake_vision_server::fake_vision_server()
+  : http_("fake Vision server", [] { return vision_reply::text("FAKE", {0.9}); },
+          [](const httplib::Request& req, scripted_reply reply) -> scripted_reply {
+            if (req.method != "POST" || req.path != "/v1/images:annotate")
+              return vision_reply::http_error(404, "not found");
+            return reply;
+          },
+          "application/json; charset=UTF-8") {
 }
 
-fake_vision_server::~fake_vision_server() {
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    stopping_ = true;
-  }
-  stopping_cv_.notify_all();
-  server_->stop();
-  thread_.join();
-}
+fake_vision_server::~fake_vision_server() = default;
 
 std::string fake_vision_server::endpoint() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return "http://127.0.0.1:" + std::to_string(http_.port());
 }
 
 void fake_vision_server::script(vision_reply reply) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  script_.push_back(std::move(reply));
+  http_.script(std::move(reply));
 }
 
 std::vector<vision_request> fake_vision_server::requests() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return requests_;
-}
-
-void fake_vision_server::handle(const httplib::Request& req, httplib::Response& res) {
-  vision_request rec;
-  rec.method = req.method;
-  rec.path = req.path;
-  rec.key = req.get_param_value("key");
-  rec.content_type = req.get_header_value("Content-Type");
-  rec.body = req.body;
-
-  std::unique_lock<std::mutex> lock{mtx_};
-  requests_.push_back(rec);
-  vision_reply reply = vision_reply::text("FAKE", {0.9});
-  if (!script_.empty()) {
-    reply = std::move(script_.front());
-    script_.pop_front();
-  }
-  if (reply.delay.count() > 0)
-    stopping_cv_.wait_for(lock, reply.delay, [this] { return stopping_; });
-  if (req.method != "POST" || req.path != "/v1/images:annotate") {
-    reply = vision_reply::http_error(404, "not found");
-  }
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers)
-    res.set_header(name.c_str(), value);
-  res.set_content(reply.body, "application/json; charset=UTF-8");
+  return http_.requests();
 }
 
 }  // namespace khaacho::test

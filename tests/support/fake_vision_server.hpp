@@ -2,31 +2,15 @@
 // scripted answers of the documented shapes, for the vision_ocr tests.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "support/scripted_http_fake.hpp"
 
 namespace khaacho::test {
 
 /// One scripted HTTP answer.
-struct vision_reply {
-  int status = 200;
-  std::string body;
-  std::map<std::string, std::string> headers;
-  std::chrono::milliseconds delay{0};  ///< waited before answering (cut short on shutdown)
-
+struct vision_reply : scripted_reply {
   /// 200 with fullTextAnnotation: `text`, one page of 640x480 with one
   /// block per confidence.
   static vision_reply text(const std::string& text, const std::vector<double>& block_confidences);
@@ -40,13 +24,7 @@ struct vision_reply {
 };
 
 /// What the fake saw of one request.
-struct vision_request {
-  std::string method;
-  std::string path;
-  std::string key;  ///< the `key` query parameter
-  std::string content_type;
-  std::string body;
-};
+using vision_request = recorded_request;
 
 /// Serves POST /v1/images:annotate on 127.0.0.1 on a free port from its own
 /// thread until destroyed. Answers the scripted replies in order, then
@@ -65,17 +43,7 @@ public:
   std::vector<vision_request> requests() const;
 
 private:
-  void handle(const httplib::Request& req, httplib::Response& res);
-
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-
-  mutable std::mutex mtx_;
-  std::condition_variable stopping_cv_;
-  bool stopping_ = false;
-  std::deque<vision_reply> script_;
-  std::vector<vision_request> requests_;
+  scripted_http_fake http_;
 };
 
 }  // namespace khaacho::test

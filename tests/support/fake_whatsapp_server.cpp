@@ -44,34 +44,27 @@ whatsapp_reply whatsapp_reply::graph_error(int status, int code, const std::stri
   return r;
 }
 
-fake_whatsapp_server::fake_whatsapp_server() : server_(std::make_unique<httplib::Server>()) {
-  auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
-  server_->Post(".*", h);
-  server_->Get(".*", h);
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0)
-    throw std::runtime_error("fake WhatsApp server: cannot bind a loopback port");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // stop() before the accept loop runs would be lost and join() would hang.
-  while (!server_->is_running())
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+fake_whatsapp_server::fake_whatsapp_server()
+  : http_("fake WhatsApp server",
+          [] { return whatsapp_reply::sent("wamid.HBgLOTc3OTg0MTIzMTk1MxUCABIYFDEF"); },
+          [](const httplib::Request& req, scripted_reply reply) -> scripted_reply {
+            static const std::regex messages_path{"/v[0-9.]+/[0-9]+/messages"};
+            if (req.method != "POST" || !std::regex_match(req.path, messages_path))
+              return whatsapp_reply::graph_error(400, 100, "Unsupported request - method type: "
+                                                               + req.method + " " + req.path);
+            return reply;
+          },
+          "application/json") {
   hang_up_listener_ = std::make_unique<loopback_listener>(
     [this](int fd, const std::atomic<bool>& stopping) { hang_up(fd, stopping); });
 }
 
 fake_whatsapp_server::~fake_whatsapp_server() {
   hang_up_listener_.reset();
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    stopping_ = true;
-  }
-  stopping_cv_.notify_all();
-  server_->stop();
-  thread_.join();
 }
 
 std::string fake_whatsapp_server::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/v19.0";
+  return "http://127.0.0.1:" + std::to_string(http_.port()) + "/v19.0";
 }
 
 std::string fake_whatsapp_server::hang_up_base_url() const {
@@ -79,13 +72,11 @@ std::string fake_whatsapp_server::hang_up_base_url() const {
 }
 
 void fake_whatsapp_server::script(whatsapp_reply reply) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  script_.push_back(std::move(reply));
+  http_.script(std::move(reply));
 }
 
 std::vector<whatsapp_request> fake_whatsapp_server::requests() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return requests_;
+  return http_.requests();
 }
 
 size_t fake_whatsapp_server::hung_up_requests() const {
@@ -108,33 +99,6 @@ void fake_whatsapp_server::hang_up(int fd, const std::atomic<bool>& stopping) {
     return;
   std::lock_guard<std::mutex> guard{mtx_};
   ++hung_up_;
-}
-
-void fake_whatsapp_server::handle(const httplib::Request& req, httplib::Response& res) {
-  whatsapp_request rec;
-  rec.method = req.method;
-  rec.path = req.path;
-  rec.authorization = req.get_header_value("Authorization");
-  rec.content_type = req.get_header_value("Content-Type");
-  rec.body = req.body;
-
-  std::unique_lock<std::mutex> lock{mtx_};
-  requests_.push_back(rec);
-  whatsapp_reply reply = whatsapp_reply::sent("wamid.HBgLOTc3OTg0MTIzMTk1MxUCABIYFDEF");
-  if (!script_.empty()) {
-    reply = std::move(script_.front());
-    script_.pop_front();
-  }
-  if (reply.delay.count() > 0)
-    stopping_cv_.wait_for(lock, reply.delay, [this] { return stopping_; });
-  static const std::regex messages_path{"/v[0-9.]+/[0-9]+/messages"};
-  if (req.method != "POST" || !std::regex_match(req.path, messages_path))
-    reply = whatsapp_reply::graph_error(400, 100, "Unsupported request - method type: "
-                                                    + req.method + " " + req.path);
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers)
-    res.set_header(name.c_str(), value);
-  res.set_content(reply.body, "application/json");
 }
 
 }  // namespace khaacho::test

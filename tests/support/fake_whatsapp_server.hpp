@@ -3,33 +3,19 @@
 // slow answers, hang-ups), for the whatsapp_notifier tests.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <map>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "support/loopback_listener.hpp"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "support/scripted_http_fake.hpp"
 
 namespace khaacho::test {
 
 /// One scripted HTTP answer.
-struct whatsapp_reply {
-  int status = 200;
-  std::string body;
-  std::map<std::string, std::string> headers;
-  std::chrono::milliseconds delay{0};  ///< waited before answering (cut short on shutdown)
-
+struct whatsapp_reply : scripted_reply {
   /// 200 with the contacts/messages answer of a template send.
   static whatsapp_reply sent(const std::string& wamid, const std::string& wa_id = "9779841231953");
   /// `status` with a Graph error body of `code`; Retry-After when given.
@@ -38,13 +24,7 @@ struct whatsapp_reply {
 };
 
 /// What the fake saw of one request.
-struct whatsapp_request {
-  std::string method;
-  std::string path;
-  std::string authorization;
-  std::string content_type;
-  std::string body;
-};
+using whatsapp_request = recorded_request;
 
 /// Serves POST /v19.0/{phone-number-id}/messages on 127.0.0.1 from its own
 /// thread until destroyed: the scripted replies in order, then a success
@@ -68,18 +48,10 @@ public:
   size_t hung_up_requests() const;
 
 private:
-  void handle(const httplib::Request& req, httplib::Response& res);
   void hang_up(int fd, const std::atomic<bool>& stopping);
 
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-
+  scripted_http_fake http_;
   mutable std::mutex mtx_;
-  std::condition_variable stopping_cv_;
-  bool stopping_ = false;
-  std::deque<whatsapp_reply> script_;
-  std::vector<whatsapp_request> requests_;
   size_t hung_up_ = 0;
   std::unique_ptr<loopback_listener> hang_up_listener_;
 };
