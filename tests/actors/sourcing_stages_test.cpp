@@ -252,6 +252,23 @@ std::function<void(config::settings&)> whatsapp_to(const fake_whatsapp_server& f
   };
 }
 
+/// Orders the veg noodles only C stocks (C has WhatsApp, no e-mail address),
+/// so the order's one notification goes to the fake; runs the order to its
+/// end, which must be COMPLETED whatever the channel did.
+std::string whatsapp_only_order(sourcing_fixture& f) {
+  auto id = f.order({src::item("waiwai veg", 3, "packet")});
+  f.h.start();
+  REQUIRE(f.h.wait_terminal({id}));
+  CHECK(f.h.status(id) == "COMPLETED");
+  return id;
+}
+
+/// `columns` of the order's only notification.
+std::string only_notification(sourcing_fixture& f, const std::string& id, const std::string& columns) {
+  return f.cell("SELECT " + columns + " FROM notifications n JOIN order_broadcast_logs r"
+                " ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id);
+}
+
 /// The idempotency keys the fake saw, in request order.
 std::vector<std::string> callback_keys(const fake_whatsapp_server& fake) {
   std::vector<std::string> out;
@@ -273,18 +290,13 @@ TEST_CASE("a WhatsApp send that failed for now is retried with the same key unti
   fake.script(whatsapp_reply::graph_error(503, 2, "Service temporarily unavailable"));
   fake.script(whatsapp_reply::graph_error(429, 130429, "Rate limit hit", "0"));
   sourcing_fixture f{whatsapp_to(fake)};
-  // Only C gets this (WhatsApp, no e-mail address).
-  auto id = f.order({src::item("waiwai veg", 3, "packet")});
-  f.h.start();
-  REQUIRE(f.h.wait_terminal({id}));
-  CHECK(f.h.status(id) == "COMPLETED");
+  auto id = whatsapp_only_order(f);
   auto keys = callback_keys(fake);
   REQUIRE(keys.size() == 3);
   CHECK(keys[0] == keys[1]);
   CHECK(keys[1] == keys[2]);
-  CHECK(f.cell("SELECT n.status || ':' || n.attempts || ':' || n.provider_message_id"
-               " FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id"
-               " WHERE r.order_id = $1::uuid", id).rfind("SENT:3:wamid.", 0) == 0);
+  CHECK(only_notification(f, id, "n.status || ':' || n.attempts || ':' || n.provider_message_id")
+          .rfind("SENT:3:wamid.", 0) == 0);
   CHECK(f.h.attempts(id, "notify").size() == 3);
 }
 
@@ -293,18 +305,12 @@ TEST_CASE("a refused WhatsApp send fails that channel for good and is not repeat
   fake_whatsapp_server fake;
   fake.script(whatsapp_reply::graph_error(400, 131026, "Message undeliverable"));
   sourcing_fixture f{whatsapp_to(fake)};
-  auto id = f.order({src::item("waiwai veg", 3, "packet")});
-  f.h.start();
-  REQUIRE(f.h.wait_terminal({id}));
-  CHECK(f.h.status(id) == "COMPLETED");
+  auto id = whatsapp_only_order(f);
   CHECK(fake.requests().size() == 1);
-  CHECK(f.cell("SELECT n.status || ':' || n.attempts FROM notifications n"
-               " JOIN order_broadcast_logs r ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id)
-        == "FAILED:1");
+  CHECK(only_notification(f, id, "n.status || ':' || n.attempts") == "FAILED:1");
   // Every channel of the RFQ failed for good.
   CHECK(f.cell("SELECT status FROM order_broadcast_logs WHERE order_id = $1::uuid", id) == "FAILED");
-  auto error = f.cell("SELECT last_error FROM notifications n JOIN order_broadcast_logs r"
-                      " ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id);
+  auto error = only_notification(f, id, "n.last_error");
   CHECK(error.find("test-token-not-secret") == std::string::npos);
 }
 
@@ -315,16 +321,11 @@ TEST_CASE("a WhatsApp send without an answer is retried with the same key, then 
   slow.delay = std::chrono::milliseconds{2000};
   fake.script(slow);
   sourcing_fixture f{whatsapp_to(fake)};
-  auto id = f.order({src::item("waiwai veg", 3, "packet")});
-  f.h.start();
-  REQUIRE(f.h.wait_terminal({id}));
-  CHECK(f.h.status(id) == "COMPLETED");
+  auto id = whatsapp_only_order(f);
   auto keys = callback_keys(fake);
   REQUIRE(keys.size() == 2);
   CHECK(keys[0] == keys[1]);
-  CHECK(f.cell("SELECT n.status || ':' || n.attempts FROM notifications n"
-               " JOIN order_broadcast_logs r ON r.id = n.rfq_id WHERE r.order_id = $1::uuid", id)
-        == "SENT:2");
+  CHECK(only_notification(f, id, "n.status || ':' || n.attempts") == "SENT:2");
   auto first = f.h.attempts(id, "notify");
   REQUIRE(first.size() == 2);
   CHECK(first[0].second == "failed_transient");
