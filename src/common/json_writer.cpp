@@ -97,6 +97,10 @@ json_object& json_object::add_null(std::string_view k) {
   return *this;
 }
 
+json_object& json_object::add_or_null(std::string_view k, std::string_view value) {
+  return value.empty() ? add_null(k) : add(k, value);
+}
+
 json_object& json_object::add_raw(std::string_view k, std::string_view json) {
   key(k);
   body_ += json;

@@ -23,6 +23,8 @@ public:
   json_object& add(std::string_view key, double value);
   json_object& add(std::string_view key, bool value);
   json_object& add_null(std::string_view key);
+  /// `value`, or null when it is empty (an unknown unit, no product).
+  json_object& add_or_null(std::string_view key, std::string_view value);
   /// Adds an already-serialized JSON value (object, array).
   json_object& add_raw(std::string_view key, std::string_view json);
 

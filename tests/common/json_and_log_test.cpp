@@ -30,6 +30,18 @@ TEST_CASE("objects keep insertion order and render every value kind", "[model]")
   CHECK(json_object{}.str() == "{}");
 }
 
+TEST_CASE("optional text fields are null when empty, arrays join their elements", "[model]") {
+  json_object o;
+  o.add_or_null("unit", "").add_or_null("name", "chini");
+  CHECK(o.str() == R"({"unit":null,"name":"chini"})");
+  json_array a;
+  CHECK(a.empty());
+  CHECK(a.str() == "[]");
+  a.add(o).add("x").add_raw("2");
+  CHECK_FALSE(a.empty());
+  CHECK(a.str() == R"([{"unit":null,"name":"chini"},"x",2])");
+}
+
 TEST_CASE("log lines carry severity, message, time and fields", "[model]") {
   auto line = log::format_line(log::level::warn, "stage \"ocr\" retried",
                                {{"order_id", "abc"}, {"attempt", "2"}}, "2026-11-28T10:00:00.000Z");

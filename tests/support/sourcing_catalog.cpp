@@ -69,11 +69,7 @@ void checkpoint_reading(db::pg_connection& db, const std::string& order_id,
 
 std::string item(const std::string& name, double quantity, const std::string& unit) {
   json_object o;
-  o.add("name", name).add("quantity", quantity);
-  if (unit.empty())
-    o.add_null("unit");
-  else
-    o.add("unit", unit);
+  o.add("name", name).add("quantity", quantity).add_or_null("unit", unit);
   o.add("rawUnit", unit).add("line", name).add("unsure", false);
   return o.str();
 }

@@ -11,23 +11,21 @@
 namespace khaacho::stages {
 
 std::string items_json(const std::vector<model::extracted_item>& items) {
-  std::string arr = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    const auto& it = items[i];
+  json_array arr;
+  for (const auto& it : items) {
     json_object o;
-    o.add("name", it.name).add("quantity", it.quantity);
-    if (it.unit.empty())
-      o.add_null("unit");
-    else
-      o.add("unit", it.unit);
-    o.add("rawUnit", it.raw_unit).add("line", it.line).add("unsure", it.unsure);
+    o.add("name", it.name)
+      .add("quantity", it.quantity)
+      .add_or_null("unit", it.unit)
+      .add("rawUnit", it.raw_unit)
+      .add("line", it.line)
+      .add("unsure", it.unsure);
     if (!it.unsure_reason.empty())
       o.add("unsureReason", it.unsure_reason);
-    arr += (i ? "," : "") + o.str();
+    arr.add(o);
   }
-  arr += "]";
   json_object out;
-  out.add_raw("items", arr);
+  out.add_raw("items", arr.str());
   return out.str();
 }
 

@@ -66,26 +66,11 @@ std::string item_row(size_t line_no, const model::extracted_item& item,
     .add("quantity", item.quantity)
     .add("confidence", n.confidence)
     .add("needs_review", n.needs_review);
-  if (item.raw_unit.empty())
-    o.add_null("raw_unit");
-  else
-    o.add("raw_unit", item.raw_unit);
-  if (n.unit.empty())
-    o.add_null("unit");
-  else
-    o.add("unit", n.unit);
-  if (n.product)
-    o.add("product_id", catalog.index.products()[*n.product].id);
-  else
-    o.add_null("product_id");
-  if (n.review_reason.empty())
-    o.add_null("review_reason");
-  else
-    o.add("review_reason", n.review_reason);
-  if (n.matched.empty())
-    o.add_null("matched_text");
-  else
-    o.add("matched_text", n.matched);
+  o.add_or_null("raw_unit", item.raw_unit)
+    .add_or_null("unit", n.unit)
+    .add_or_null("product_id", n.product ? catalog.index.products()[*n.product].id : std::string{})
+    .add_or_null("review_reason", n.review_reason)
+    .add_or_null("matched_text", n.matched);
   return o.str();
 }
 
