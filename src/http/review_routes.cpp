@@ -128,19 +128,9 @@ parsed_review parse_review_body(const std::string& body) {
     if (el["productId"].get(product) || !model::is_uuid(std::string{product}))
       return {{}, where + ".productId must be a UUID"};
     it.product_id = model::lowercase_uuid(std::string{product});
-    auto q = el["quantity"];
-    if (q.is_int64() || q.is_uint64() || q.is_double()) {
-      double v = 0;
-      if (q.is_double())
-        v = q.get_double().value();
-      else if (q.is_int64())
-        v = static_cast<double>(q.get_int64().value());
-      else
-        v = static_cast<double>(q.get_uint64().value());
-      it.quantity = v;
-    } else {
+    // get_double converts integers too; anything else is not a number.
+    if (el["quantity"].get_double().get(it.quantity))
       return {{}, where + ".quantity must be a number"};
-    }
     if (!std::isfinite(it.quantity) || it.quantity <= 0 || it.quantity > max_quantity)
       return {{}, where + ".quantity must be greater than 0 and at most 1000000"};
     auto u = el["unit"];

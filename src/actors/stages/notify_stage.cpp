@@ -68,21 +68,18 @@ u AS (
   UPDATE order_broadcast_logs r SET status = s.status FROM s
   WHERE r.id = s.id AND r.status IS DISTINCT FROM s.status)
 SELECT
-  (SELECT count(*) FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
-   WHERE r.order_id = $1::uuid AND n.status IN ('PENDING', 'UNKNOWN')) AS open,
-  (SELECT count(*) FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
-   WHERE r.order_id = $1::uuid AND n.status = 'SENT') AS sent,
-  (SELECT count(*) FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
-   WHERE r.order_id = $1::uuid AND n.status = 'FAILED') AS failed,
-  (SELECT max(n.last_error) FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
-   WHERE r.order_id = $1::uuid AND n.status IN ('PENDING', 'UNKNOWN')) AS last_error,
+  count(*) FILTER (WHERE n.status IN ('PENDING', 'UNKNOWN')) AS open,
+  count(*) FILTER (WHERE n.status = 'SENT') AS sent,
+  count(*) FILTER (WHERE n.status = 'FAILED') AS failed,
+  max(n.last_error) FILTER (WHERE n.status IN ('PENDING', 'UNKNOWN')) AS last_error,
   -- When the earliest open row is due (its provider's Retry-After, or a
   -- claim that still runs elsewhere): the next attempt waits at least that.
-  (SELECT GREATEST(0, (extract(epoch FROM min(GREATEST(n.next_attempt_at,
-                                                        COALESCE(n.claimed_until, n.next_attempt_at)))
-                                      - now()) * 1000)::bigint)
-   FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
-   WHERE r.order_id = $1::uuid AND n.status IN ('PENDING', 'UNKNOWN')) AS wait_ms
+  GREATEST(0, (extract(epoch FROM min(GREATEST(n.next_attempt_at,
+                                                COALESCE(n.claimed_until, n.next_attempt_at)))
+                                  FILTER (WHERE n.status IN ('PENDING', 'UNKNOWN')) - now())
+               * 1000)::bigint) AS wait_ms
+FROM notifications n JOIN order_broadcast_logs r ON r.id = n.rfq_id
+WHERE r.order_id = $1::uuid
 )SQL";
 
 /// One token bucket per channel, shared by every worker of the stage.
