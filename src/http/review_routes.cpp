@@ -22,13 +22,6 @@ constexpr double max_quantity = 1'000'000;
 constexpr size_t max_query_bytes = 200;
 constexpr int max_search_limit = 50;
 
-bool is_catalog_unit(std::string_view u) {
-  for (auto c : model::catalog_units())
-    if (c == u)
-      return true;
-  return false;
-}
-
 void handle_review(const review_routes_deps& d, const httplib::Request& req,
                    httplib::Response& res) {
   auto who = authenticate(req, res, *d.verifier);
@@ -135,7 +128,7 @@ parsed_review parse_review_body(const std::string& body) {
       return {{}, where + ".quantity must be greater than 0 and at most 1000000"};
     auto u = el["unit"];
     if (!u.error() && !u.is_null()) {
-      if (u.get(unit) || !is_catalog_unit(unit))
+      if (u.get(unit) || !model::is_catalog_unit(unit))
         return {{}, where + ".unit must be one of kg, g, l, ml, pcs, packet, carton, dozen,"
                             " bottle, box, bag, can, jar, bundle, tray"};
       it.unit = std::string{unit};
