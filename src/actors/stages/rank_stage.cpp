@@ -41,9 +41,9 @@ FROM items i
 )SQL";
 
 
-std::vector<model::stock_offer> parse_offers(const std::string& json) {
+/// `parser` is reused across the order's items (it keeps its buffers).
+std::vector<model::stock_offer> parse_offers(simdjson::dom::parser& parser, const std::string& json) {
   std::vector<model::stock_offer> out;
-  simdjson::dom::parser parser;
   simdjson::dom::array arr;
   if (parser.parse(json).get(arr))
     return out;
@@ -74,6 +74,7 @@ stage_factory make_rank_stage(stage_context ctx) {
         if (!rows)
           return rows.error();
         json_array allocations, shortfalls;
+        simdjson::dom::parser parser;
         int64_t allocated = 0, short_items = 0;
         for (size_t i = 0; i < rows->size(); ++i) {
           auto row = rows->row(i);
@@ -86,7 +87,7 @@ stage_factory make_rank_stage(stage_context ctx) {
                                           row.get_optional<std::string>("unit").value_or(""), sold);
           if (amount.fit == model::unit_fit::mismatch)
             continue;  // a reviewed item is checked at review; a flagged one never gets here
-          auto ranked = model::rank_offers(parse_offers(row.get<std::string>("offers")));
+          auto ranked = model::rank_offers(parse_offers(parser, row.get<std::string>("offers")));
           auto plan = amount.fit == model::unit_fit::container
                         ? model::allocate_unmeasured(amount.quantity, ranked)
                         : model::allocate(amount.quantity, ranked);
