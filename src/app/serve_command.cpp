@@ -18,6 +18,7 @@
 #include "actors/catalog_watcher.hpp"
 #include "actors/image_sweeper_actor.hpp"
 #include "actors/pipeline.hpp"
+#include "actors/webhook_sender.hpp"
 #include "adapters/auth/token_verifier.hpp"
 #include "adapters/storage/blob_storage.hpp"
 #include "adapters/db/migrator.hpp"
@@ -31,11 +32,13 @@
 #include "http/http_server.hpp"
 #include "http/order_routes.hpp"
 #include "http/review_routes.hpp"
+#include "http/webhook_routes.hpp"
 #include "services/backlog_gate.hpp"
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/review_service.hpp"
 #include "services/upload_service.hpp"
+#include "services/webhook_service.hpp"
 
 namespace khaacho::app {
 
@@ -156,6 +159,10 @@ int run_serve(const command_line& cl, const config::settings& s) {
     pipe = std::move(*started);
   }
   caf::actor registry = pipe ? pipe->registry : caf::actor{};
+  caf::actor webhook_out;  // runs whether or not this node processes orders
+  if (s.webhooks.enabled)
+    webhook_out = sys.spawn<caf::detached>(webhook_sender,
+                                           webhook_sender_config{db, node, s.webhooks});
 
   auth::token_verifier verifier{s.auth.jwt_secret};
   services::upload_service uploads{db, **storage, s.http.duplicate_window,
@@ -191,6 +198,8 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);
   http::add_review_routes(server.routes(), http::review_routes_deps{&verifier, &reviews, catalog.get()});
+  services::webhook_service webhooks{db};
+  http::add_webhook_routes(server.routes(), {&verifier, &webhooks, s.webhooks.allow_insecure});
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));
   if (!port) {
     log::error("cannot start", {{"reason", describe(port.error())}});
@@ -198,6 +207,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
       stop_pipeline(sys, *pipe, std::chrono::seconds{1});
     caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -220,6 +230,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   }
   caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   log::info("stopped", {{"node", node}});
   return 0;

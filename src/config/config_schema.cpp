@@ -281,6 +281,21 @@ std::vector<config_key> build_schema() {
     "", "WhatsApp sends per second", between(0.01, 100000.0)));
   k.push_back(make_key<double>("notify.email-per-second", [](settings& s) -> double& { return s.notify.email_per_second; },
     "", "e-mails per second", between(0.01, 100000.0)));
+  // webhooks
+  k.push_back(make_key<bool>("webhooks.enabled", [](settings& s) -> bool& { return s.webhooks.enabled; },
+    "", "run the webhook sender on this node"));
+  k.push_back(make_key<bool>("webhooks.allow-insecure", [](settings& s) -> bool& { return s.webhooks.allow_insecure; },
+    "", "DEVELOPMENT ONLY: accept http:// and loopback or private addresses for webhooks"));
+  k.push_back(make_key<milliseconds>("webhooks.poll-interval", [](settings& s) -> milliseconds& { return s.webhooks.poll_interval; },
+    "", "how often the sender looks for due deliveries", positive_duration<milliseconds>()));
+  k.push_back(make_key<milliseconds>("webhooks.send-timeout", [](settings& s) -> milliseconds& { return s.webhooks.send_timeout; },
+    "", "a webhook POST taking longer has an unknown outcome and is retried", positive_duration<milliseconds>()));
+  k.push_back(make_key<int64_t>("webhooks.max-attempts", [](settings& s) -> int64_t& { return s.webhooks.max_attempts; },
+    "", "attempts per delivery before it ends FAILED", between(int64_t{1}, int64_t{100})));
+  k.push_back(make_key<milliseconds>("webhooks.initial-backoff", [](settings& s) -> milliseconds& { return s.webhooks.initial_backoff; },
+    "", "wait after a delivery's first failed attempt (doubles each time, full jitter)", positive_duration<milliseconds>()));
+  k.push_back(make_key<milliseconds>("webhooks.max-backoff", [](settings& s) -> milliseconds& { return s.webhooks.max_backoff; },
+    "", "longest wait between two attempts of a delivery", positive_duration<milliseconds>()));
   // pipeline
   k.push_back(make_key<bool>("pipeline.enabled", [](settings& s) -> bool& { return s.pipeline.enabled; },
     "", "process orders on this node (false: API only; other nodes claim the orders)"));

@@ -90,6 +90,8 @@ std::string cross_checks(const settings& s) {
            " be set when notify.whatsapp-enabled is true";
   if (s.notify.email_enabled && s.notify.smtp_url.empty())
     return "key 'notify.smtp-url' (SMTP_URL) must be set when notify.email-enabled is true";
+  if (s.webhooks.initial_backoff > s.webhooks.max_backoff)
+    return "key 'webhooks.initial-backoff' must not exceed 'webhooks.max-backoff'";
   return {};
 }
 

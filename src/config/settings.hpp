@@ -127,6 +127,20 @@ struct notify_settings {
   double email_per_second = 10.0;
 };
 
+/// Webhooks (API.md "Webhooks"): who may be posted to, and the sender that
+/// drains the webhook_deliveries outbox on this node.
+struct webhook_settings {
+  bool enabled = true;  ///< run a sender on this node
+  /// Development only: allow http:// and loopback/private addresses.
+  bool allow_insecure = false;
+  milliseconds poll_interval{1000};
+  /// One POST may take this long; after that its outcome is unknown.
+  milliseconds send_timeout{10000};
+  int64_t max_attempts = 15;
+  milliseconds initial_backoff{10000};
+  milliseconds max_backoff{3600 * 1000};
+};
+
 struct cluster_settings {
   std::string redis_url;  ///< REDIS_URL; empty means single node
   seconds heartbeat_interval{5};
@@ -164,6 +178,7 @@ struct settings {
   extract_settings extract;
   normalize_settings normalize;
   notify_settings notify;
+  webhook_settings webhooks;
   cluster_settings cluster;
   pipeline_settings pipeline;
   log_settings log;
