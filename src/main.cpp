@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::init(loaded.value.log.level);
+  log::set_trace_project(loaded.value.log.trace_project);
   if (cl.command.empty() || cl.command == "serve")
     return app::run_serve(cl, loaded.value);
   if (cl.command == "migrate")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "common/log.hpp"
+#include "common/trace_context.hpp"
 
 namespace khaacho {
 
@@ -44,6 +46,12 @@ worker_actor::behavior_type stage_worker(worker_actor::pointer self, stage_funct
   return {
     [fn, cancelled](run_atom, const stage_request& req) -> caf::result<stage_result> {
       cancelled->store(false);
+      // The attempt's trace for the log lines and outgoing calls made while
+      // it runs on this (dedicated) thread.
+      trace::context tc{req.trace_id, req.span_id, false};
+      std::optional<trace::scope> in_trace;
+      if (!tc.trace_id.empty())
+        in_trace.emplace(tc);
       auto out = (*fn)(req, *cancelled);
       if (!out)
         return out.error();

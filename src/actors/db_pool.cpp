@@ -10,6 +10,7 @@
 
 #include "actors/db_worker.hpp"
 #include "common/errc.hpp"
+#include "common/service_metrics.hpp"
 
 namespace khaacho {
 
@@ -85,6 +86,7 @@ void dispatch(self_ptr self) {
                     std::chrono::steady_clock::now() - j.enqueued)
                     .count();
     st.stats.wait_us_total += waited;
+    metrics::service_metrics::instance().db_pool_wait().observe(static_cast<double>(waited) / 1e6);
     st.stats.wait_us_max = std::max<int64_t>(st.stats.wait_us_max, waited);
     if (j.transaction)
       run_job<std::vector<db::pg_result>>(self, w, std::move(j));

@@ -58,6 +58,9 @@ struct claimed_order {
   std::map<std::string, std::string> checkpoints;
   /// stage → (highest attempt number so far, attempts in this round)
   std::map<std::string, std::pair<int32_t, int32_t>> attempts;
+  /// The W3C trace id stored with the upload; when empty the supervisor
+  /// reads it itself (one statement) before the first stage.
+  std::string trace_id;
 };
 
 /// What the inspector shows of a live supervisor.

@@ -35,6 +35,10 @@ struct stage_request {
   int64_t lease_epoch = 0;
   /// Outputs of the stages already done (stage name → JSON text).
   std::map<std::string, std::string> checkpoints;
+  /// The order's W3C trace id (32 hex) and this attempt's span id (16 hex):
+  /// the stage's log lines and outgoing calls carry them (trace::scope).
+  std::string trace_id;
+  std::string span_id;
 };
 
 struct stage_result {
@@ -47,7 +51,7 @@ struct stage_result {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_request& x) {
   return f(caf::meta::type_name("stage_request"), x.order_id, x.retailer_id, x.stage, x.attempt,
-           x.lease_epoch, x.checkpoints);
+           x.lease_epoch, x.checkpoints, x.trace_id, x.span_id);
 }
 
 template <class Inspector>

@@ -30,6 +30,7 @@
 #include "common/log.hpp"
 #include "http/health_routes.hpp"
 #include "http/http_server.hpp"
+#include "http/metrics_routes.hpp"
 #include "http/order_routes.hpp"
 #include "http/review_routes.hpp"
 #include "http/webhook_routes.hpp"
@@ -37,6 +38,7 @@
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/review_service.hpp"
+#include "services/runtime_metrics.hpp"
 #include "services/upload_service.hpp"
 #include "services/webhook_service.hpp"
 
@@ -198,6 +200,10 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);
   http::add_review_routes(server.routes(), http::review_routes_deps{&verifier, &reviews, catalog.get()});
+  services::runtime_metrics runtime_gauges{sys, pool, pipe ? pipe->gates : std::vector<gate_actor>{}};
+  http::add_metrics_routes(server.routes(), {s.metrics.token, [&runtime_gauges](metrics::text_writer& out) {
+                                               runtime_gauges.collect(out);
+                                             }});
   services::webhook_service webhooks{db};
   http::add_webhook_routes(server.routes(), {&verifier, &webhooks, s.webhooks.allow_insecure});
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));

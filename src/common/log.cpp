@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/json_writer.hpp"
+#include "common/trace_context.hpp"
 
 namespace khaacho::log {
 
@@ -62,7 +63,23 @@ std::string now_rfc3339() {
   return buf;
 }
 
+/// Set once at start-up, before other threads log.
+std::string& trace_project() {
+  static std::string project;
+  return project;
+}
+
 }  // namespace
+
+void set_trace_project(const std::string& project) {
+  trace_project() = project;
+}
+
+std::string trace_field_value(std::string_view trace_id) {
+  if (trace_project().empty())
+    return std::string{trace_id};
+  return "projects/" + trace_project() + "/traces/" + std::string{trace_id};
+}
 
 void init(const std::string& min_level) {
   auto lvl = spdlog::level::from_str(min_level == "warn" ? "warning" : min_level);
@@ -75,6 +92,11 @@ std::string format_line(level lvl, std::string_view message, std::initializer_li
   line.add("severity", severity(lvl)).add("message", message).add("time", time_rfc3339);
   for (const auto& [k, v] : fields)
     line.add(k, v);
+  if (const auto* t = trace::current()) {
+    line.add("logging.googleapis.com/trace", trace_field_value(t->trace_id));
+    if (!t->span_id.empty())
+      line.add("logging.googleapis.com/spanId", t->span_id);
+  }
   return line.str();
 }
 

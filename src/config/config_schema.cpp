@@ -321,6 +321,11 @@ std::vector<config_key> build_schema() {
   // log
   k.push_back(make_key<std::string>("log.level", [](settings& s) -> std::string& { return s.log.level; },
     "LOG_LEVEL", "least severe level written", one_of({"trace", "debug", "info", "warn", "error"})));
+  k.push_back(make_key<std::string>("log.trace-project", [](settings& s) -> std::string& { return s.log.trace_project; },
+    "GOOGLE_CLOUD_PROJECT", "project id for Cloud Logging trace fields (projects/<id>/traces/<trace>); empty: bare trace id"));
+  // metrics
+  k.push_back(make_key<std::string>("metrics.token", [](settings& s) -> std::string& { return s.metrics.token; },
+    "METRICS_TOKEN", "bearer token GET /metrics requires; empty: open to scrapers", {}, true));
   for (const char* stage : {"ocr", "extract", "normalize", "rank", "rfq", "notify"})
     add_stage_keys(k, stage);
   return k;

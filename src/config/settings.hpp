@@ -166,6 +166,14 @@ struct pipeline_settings {
 
 struct log_settings {
   std::string level = "info";  ///< trace | debug | info | warn | error
+  /// Google Cloud project of logging.googleapis.com/trace
+  /// (projects/<project>/traces/<id>); empty: the bare trace id.
+  std::string trace_project;
+};
+
+struct metrics_settings {
+  /// Bearer token /metrics requires; empty leaves it open to scrapers.
+  std::string token;
 };
 
 struct settings {
@@ -182,6 +190,7 @@ struct settings {
   cluster_settings cluster;
   pipeline_settings pipeline;
   log_settings log;
+  metrics_settings metrics;
   /// Keyed by stage name: ocr, extract, normalize, rank, rfq, notify.
   std::map<std::string, stage_policy> stages = default_stages();
 

@@ -11,6 +11,7 @@
 #include "common/errc.hpp"
 #include "common/log.hpp"
 #include "http/error_response.hpp"
+#include "http/request_metrics.hpp"
 
 namespace khaacho::http {
 
@@ -43,9 +44,13 @@ http_server::http_server(options opts) : server_(std::make_unique<httplib::Serve
   // Every exchange gets an id before routing: error bodies and log lines
   // carry it, and clients can quote it.
   server_->set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    request_started();
     res.set_header(request_id_header, random_token(12));
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // Runs for every answer (routed, refused before routing, or unknown path).
+  server_->set_post_routing_handler(
+    [](const httplib::Request& req, httplib::Response& res) { request_finished(req, res); });
   server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     // Only fill bodies that handlers left empty (plain 404 of unknown paths).
     if (!res.body.empty())

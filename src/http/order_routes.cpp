@@ -5,6 +5,8 @@
 
 #include "common/errc.hpp"
 #include "common/json_writer.hpp"
+#include "common/service_metrics.hpp"
+#include "common/trace_context.hpp"
 #include "http/auth_guard.hpp"
 #include "http/error_response.hpp"
 #include "http/query_params.hpp"
@@ -90,8 +92,23 @@ void refuse_body(const upload_body& body, httplib::Response& res) {
   }
 }
 
+/// The trace of an upload: the caller's W3C traceparent when it is valid
+/// (with a new span for this request), else a new trace. Answered in the
+/// `traceparent` header so the uploader can find the order's log lines.
+trace::context upload_trace(const httplib::Request& req, httplib::Response& res) {
+  auto incoming = req.has_header("traceparent")
+                    ? trace::parse_traceparent(req.get_header_value("traceparent"))
+                    : std::nullopt;
+  trace::context tc = incoming ? *incoming : trace::new_context();
+  tc.span_id = trace::new_span_id();
+  res.set_header("traceparent", trace::format_traceparent(tc));
+  return tc;
+}
+
 void handle_upload(const order_routes_deps& d, const httplib::Request& req,
                    httplib::Response& res, const httplib::ContentReader& reader) {
+  auto tc = upload_trace(req, res);
+  trace::scope in_trace{tc};
   auto who = authenticate(req, res, *d.verifier);
   if (!who)
     return close_after(res);
@@ -148,9 +165,16 @@ void handle_upload(const order_routes_deps& d, const httplib::Request& req,
   up.idempotency_key = idem_key;
   up.allow_duplicate = allow_dup == "true";
   up.request_id = request_id_of(res);
+  up.trace_id = tc.trace_id;
   auto answer = d.uploads->accept(up);
   if (!answer)
     return send_service_error(res, answer.error());
+  using kind = metrics::upload_kind;
+  metrics::service_metrics::instance()
+    .uploads(answer->outcome == services::upload_outcome::created    ? kind::created
+             : answer->outcome == services::upload_outcome::replayed ? kind::replayed
+                                                                     : kind::duplicate)
+    .inc();
   res.status = answer->outcome == services::upload_outcome::created ? 202 : 200;
   if (res.status == 202)
     res.set_header("Location", "/api/orders/uploads/" + answer->id);

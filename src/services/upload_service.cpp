@@ -107,7 +107,8 @@ caf::expected<upload_answer> upload_service::accept(const upload_request& req) c
                    static_cast<int64_t>(req.image.size()),
                    req.idempotency_key.empty() ? std::optional<std::string>{}
                                                : std::optional<std::string>{req.idempotency_key},
-                   req.request_id)});
+                   req.trace_id.empty() ? std::optional<std::string>{}
+                                        : std::optional<std::string>{req.trace_id})});
   if (!inserted && is_transient(inserted.error())) {
     // The INSERT may have committed before the connection or the deadline
     // broke: look before deleting the image of a row that exists.

@@ -22,7 +22,8 @@ struct upload_request {
   model::image_format format = model::image_format::jpeg;
   std::string idempotency_key;  ///< "" when the client sent none
   bool allow_duplicate = false;
-  std::string request_id;       ///< for logs and the order's trace id
+  std::string request_id;       ///< for logs
+  std::string trace_id;         ///< W3C trace id stored with the order ("" for none)
 };
 
 enum class upload_outcome {

@@ -139,7 +139,7 @@ void fake_gcs_server::set_metadata_token(std::string token, int64_t expires_in) 
   metadata_expires_in_ = expires_in;
 }
 
-std::vector<recorded_request> fake_gcs_server::requests() const {
+std::vector<gcs_request> fake_gcs_server::requests() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return requests_;
 }
@@ -162,7 +162,7 @@ void fake_gcs_server::put_object(const std::string& bucket, const std::string& n
 }
 
 void fake_gcs_server::handle(const httplib::Request& req, httplib::Response& res) {
-  recorded_request rec;
+  gcs_request rec;
   rec.method = req.method;
   rec.target = req.target;
   auto qmark = req.target.find('?');

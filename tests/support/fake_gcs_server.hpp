@@ -20,8 +20,9 @@ struct Response;
 
 namespace khaacho::test {
 
-/// What the fake saw of one request.
-struct recorded_request {
+/// What the fake saw of one request. (Named apart from scripted_http_fake's
+/// recorded_request: two classes of one name in one namespace break the ODR.)
+struct gcs_request {
   std::string method;
   std::string target;  ///< raw, as sent: path and query, still percent-encoded
   std::string path;    ///< raw path (before '?')
@@ -58,7 +59,7 @@ public:
   /// What the metadata endpoint hands out; each fetch counts.
   void set_metadata_token(std::string token, int64_t expires_in);
 
-  std::vector<recorded_request> requests() const;
+  std::vector<gcs_request> requests() const;
   int metadata_fetches() const;
   std::map<std::string, fake_object> objects(const std::string& bucket) const;
   void put_object(const std::string& bucket, const std::string& name, fake_object obj);
@@ -73,7 +74,7 @@ private:
   mutable std::mutex mtx_;
   std::condition_variable stopping_cv_;
   bool stopping_ = false;
-  std::vector<recorded_request> requests_;
+  std::vector<gcs_request> requests_;
   std::map<std::string, std::map<std::string, fake_object>> buckets_;
   int fail_count_ = 0;
   int fail_status_ = 500;

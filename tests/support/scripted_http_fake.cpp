@@ -51,6 +51,7 @@ void scripted_http_fake::handle(const httplib::Request& req, httplib::Response& 
   rec.authorization = req.get_header_value("Authorization");
   rec.key = req.get_param_value("key");
   rec.content_type = req.get_header_value("Content-Type");
+  rec.traceparent = req.get_header_value("traceparent");
   rec.body = req.body;
 
   std::unique_lock<std::mutex> lock{mtx_};

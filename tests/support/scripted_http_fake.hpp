@@ -39,6 +39,7 @@ struct recorded_request {
   std::string authorization;
   std::string key;  ///< the `key` query parameter (Google API keys)
   std::string content_type;
+  std::string traceparent;  ///< the W3C trace header ("" when absent)
   std::string body;
 };
 

@@ -6,6 +6,7 @@
 #include "actors/pipeline.hpp"
 #include "actors/stages/order_fence.hpp"
 #include "common/json_writer.hpp"
+#include "common/service_metrics.hpp"
 #include "model/item_normalization.hpp"
 
 namespace khaacho::stages {
@@ -94,11 +95,12 @@ stage_factory make_normalize_stage(stage_context ctx) {
         if (!catalog)
           return caf::make_error(errc::upstream_unavailable, "the catalog is not loaded yet");
         json_array rows;
-        int64_t matched = 0, flagged = 0;
+        int64_t matched = 0, flagged = 0, sure = 0;
         for (size_t i = 0; i < items->size(); ++i) {
           auto n = model::normalize_item((*items)[i], catalog->index, thresholds);
           matched += n.product.has_value();
           flagged += n.needs_review;
+          sure += n.product.has_value() && !n.needs_review;
           rows.add_raw(item_row(i + 1, (*items)[i], n, *catalog));
         }
         auto params = db::pg_params(req.order_id, req.lease_epoch);
@@ -110,6 +112,11 @@ stage_factory make_normalize_stage(stage_context ctx) {
           return saved.error();
         if ((*saved)[0].empty())
           return lease_lost();
+        // normalization_accuracy: counted once the items are stored.
+        auto& m = metrics::service_metrics::instance();
+        m.items_matched().inc(static_cast<uint64_t>(sure));
+        m.items_flagged().inc(static_cast<uint64_t>(matched - sure));
+        m.items_unmatched().inc(static_cast<uint64_t>(static_cast<int64_t>(items->size()) - matched));
         json_object out;
         out.add("items", static_cast<int64_t>(items->size()))
           .add("matched", matched)

@@ -11,6 +11,7 @@
 #include "adapters/notify/notifier.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
+#include "common/service_metrics.hpp"
 #include "model/rfq_message.hpp"
 #include "model/token_bucket.hpp"
 
@@ -254,6 +255,10 @@ stage_factory make_notify_stage(stage_context ctx) {
           limits->wait_turn(channel);
           auto sent = notifiers->at(channel)->send(msg);
           auto o = outcome_of(sent);
+          // Counted when the provider answered for good (rfq_broadcast_count's
+          // messages); PENDING and UNKNOWN rows are counted once they settle.
+          if (o.status == "SENT" || o.status == "FAILED")
+            metrics::service_metrics::instance().notifications(channel, o.status == "SENT").inc();
           auto recorded = db.query({record_sql,
                                     db::pg_params(id, node, o.status, o.provider_id, o.error,
                                                   static_cast<int64_t>(o.retry_in.count()))});

@@ -4,6 +4,7 @@
 #include "actors/pipeline.hpp"
 #include "actors/stages/order_fence.hpp"
 #include "common/json_writer.hpp"
+#include "common/service_metrics.hpp"
 
 namespace khaacho::stages {
 
@@ -67,6 +68,8 @@ stage_factory make_rfq_stage(stage_context ctx) {
         auto row = r->row(0);
         if (row.get<int64_t>("fenced") == 0)
           return lease_lost();
+        metrics::service_metrics::instance().rfqs_written().inc(
+          static_cast<uint64_t>(row.get<int64_t>("written")));
         json_object out;
         out.add("written", row.get<int64_t>("written")).add("rfqs", row.get<int64_t>("total"));
         return stage_result{out.str(), false, ""};

@@ -26,7 +26,7 @@ UPDATE uploaded_orders o
 SET owner_node = $1, lease_expires_at = now() + make_interval(secs => $2::int),
     lease_epoch = o.lease_epoch + 1
 FROM c WHERE o.id = c.id
-RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch,
+RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch, o.trace_id,
   (extract(epoch FROM COALESCE(o.attempts_reset_at, o.created_at)) * 1000)::bigint AS round_started_ms,
   GREATEST(0, (extract(epoch FROM (o.next_attempt_at - now())) * 1000)::bigint) AS wait_ms,
   (SELECT COALESCE(json_object_agg(k.stage, k.output), '{}')::text
@@ -38,6 +38,10 @@ RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch,
            FROM order_stage_attempts WHERE order_id = o.id GROUP BY stage) a) AS attempts
 )SQL",
           pg_params(node, static_cast<int64_t>(lease.count()), limit)};
+}
+
+pg_statement order_trace_id(const std::string& order_id) {
+  return {"SELECT trace_id FROM uploaded_orders WHERE id = $1::uuid", pg_params(order_id)};
 }
 
 pg_statement release_node_leases(const std::string& node) {

@@ -17,8 +17,11 @@ namespace khaacho::db {
 /// (FOR UPDATE SKIP LOCKED), bumping their lease_epoch. Rows: id,
 /// retailer_id, lease_epoch, round_started_ms, wait_ms, checkpoints (JSON
 /// object stage → output), attempts (JSON object stage → [max attempt no,
-/// attempts this round]).
+/// attempts this round]), trace_id (W3C trace id of the upload, or NULL).
 pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit);
+
+/// The order's trace id (column trace_id, NULL for none). Row: trace_id.
+pg_statement order_trace_id(const std::string& order_id);
 
 /// Forgets this node's leases from an earlier run (a node id is unique).
 pg_statement release_node_leases(const std::string& node);

@@ -10,6 +10,8 @@
 #include <curl/curl.h>
 #include <simdjson.h>
 
+#include "common/trace_context.hpp"
+
 namespace khaacho::http_client {
 
 namespace {
@@ -236,6 +238,18 @@ caf::expected<http_reply> curl_json_client::post(const std::string& url,
 
   curl_slist* list = nullptr;
   for (const auto& line : headers) {
+    auto* next = curl_slist_append(list, line.c_str());
+    if (next == nullptr) {
+      curl_slist_free_all(list);
+      return fail(": out of memory building headers");
+    }
+    list = next;
+  }
+  // Propagate the trace of the work this thread is doing (an order's stage
+  // attempt): the call is a new span, a child of the attempt's.
+  if (const auto* tc = trace::current()) {
+    trace::context call{tc->trace_id, trace::new_span_id(), tc->sampled};
+    auto line = "traceparent: " + trace::format_traceparent(call);
     auto* next = curl_slist_append(list, line.c_str());
     if (next == nullptr) {
       curl_slist_free_all(list);
