@@ -16,6 +16,8 @@ KHAACHO_PG_BIN="${KHAACHO_PG_BIN:-/usr/lib/postgresql/15/bin}"
 KHAACHO_PG_USER="${KHAACHO_PG_USER:-khaacho-pg}"
 
 # Everything the build, the tests and a local run need, as Debian 12 names.
+# prometheus is there for promtool: tests check /metrics and config/alerts.yml
+# with it (the server it also ships is never started).
 KHAACHO_PACKAGES=(
   build-essential cmake pkg-config ccache
   libcaf-dev libcpp-httplib-dev libpq-dev libhiredis-dev libsimdjson-dev
@@ -25,6 +27,7 @@ KHAACHO_PACKAGES=(
   postgresql-15 redis-server
   python3 curl openssl
   clang libclang-rt-14-dev wrk
+  prometheus
 )
 
 # Ports a private server must never take: the system PostgreSQL and Redis,

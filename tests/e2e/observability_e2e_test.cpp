@@ -245,7 +245,7 @@ TEST_CASE("config/alerts.yml passes promtool check rules", "[tools][metrics]") {
          " skipping promtool check rules");
     return;
   }
-  auto r = run_program({"promtool", "check", "rules", KHAACHO_SOURCE_DIR "/config/alerts.yml"});
+  auto r = run_program({"/bin/sh", "-c", "promtool check rules '" KHAACHO_SOURCE_DIR "/config/alerts.yml'"});
   CAPTURE(r.out, r.err);
   CHECK(r.code == 0);
   // Both alerts the design asks for are there (2 rules found).
