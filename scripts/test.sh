@@ -36,6 +36,8 @@ if [[ ${KHAACHO_SKIP_BUILD:-0} != 1 ]]; then
   kh_log "build done after $((SECONDS - started_at)) s"
 fi
 
+kh_ensure_browser_test_deps
+
 # ---- servers, in a fresh temp folder that the PostgreSQL user owns.
 kh_pg_setup_user
 test_tmp="$(mktemp -d /tmp/khaacho-test.XXXXXX)"

@@ -28,6 +28,7 @@ KHAACHO_PACKAGES=(
   python3 curl openssl
   clang libclang-rt-14-dev wrk
   prometheus
+  chromium
 )
 
 # Ports a private server must never take: the system PostgreSQL and Redis,
@@ -79,6 +80,31 @@ kh_ensure_packages() {
   kh_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
   kh_as_root env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -q -o Dpkg::Use-Pty=0 "${missing[@]}"
+}
+
+# The browser test's Node.js side: playwright-core from the npm registry,
+# exactly as tests/browser/package-lock.json pins it (it drives Debian's
+# chromium; npm ci downloads no browser). Node and npm come from apt unless
+# some other install already provides them. Reinstalls only when the lock
+# file changed.
+kh_ensure_browser_test_deps() {
+  local dir="$KHAACHO_ROOT/tests/browser"
+  if ! command -v npm >/dev/null 2>&1; then
+    if [[ ${KHAACHO_SKIP_PACKAGES:-0} == 1 ]]; then
+      kh_log "npm not found and KHAACHO_SKIP_PACKAGES=1: the browser test will fail"
+      return 0
+    fi
+    kh_log "installing Debian packages: nodejs npm"
+    kh_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    kh_as_root env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -q -o Dpkg::Use-Pty=0 nodejs npm
+  fi
+  # npm ci leaves a copy of the lock file it installed from, as a stamp.
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.khaacho-installed-lock"; then
+    kh_log "installing the browser test's npm packages (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error \
+      && cp package-lock.json node_modules/.khaacho-installed-lock)
+  fi
 }
 
 # ---------------------------------------------------------------- build

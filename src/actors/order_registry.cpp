@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
 #include <simdjson.h>
 
@@ -231,6 +232,7 @@ caf::actor spawn_order_registry(caf::actor_system& sys, registry_config cfg) {
         auto s = self->state.stats;
         s.in_flight = static_cast<int64_t>(self->state.live.size());
         s.accepting = self->state.accepting;
+        s.max_in_flight = self->state.cfg.max_in_flight;
         return s;
       },
       [self](retry_atom, const std::string& order_id) {
@@ -247,11 +249,21 @@ caf::actor spawn_order_registry(caf::actor_system& sys, registry_config cfg) {
                                    self->send(it->second.supervisor, cancel_atom::value);
                                });
       },
-      [self](run_now_atom, const std::string& order_id) {
+      [self](run_now_atom, const std::string& order_id) -> caf::result<bool> {
         auto it = self->state.live.find(order_id);
-        if (it != self->state.live.end())
+        if (it != self->state.live.end()) {
+          // Only a backoff can be skipped; a queued or running attempt
+          // already is the next attempt.
+          if (it->second.snapshot.state != "backoff")
+            return false;
           self->send(it->second.supervisor, run_now_atom::value);
-        return operator_action(self, db::run_order_now(order_id), nullptr);
+          return operator_action(self, db::run_order_now(order_id), nullptr);
+        }
+        // Not ours: waiting unowned in the database; claim it if we can.
+        return operator_action(self, db::run_order_now(order_id), [self](bool applied) {
+          if (applied)
+            claim(self);
+        });
       },
       [self](shutdown_atom) {
         auto& st = self->state;

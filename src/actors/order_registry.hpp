@@ -33,12 +33,13 @@ struct registry_stats {
   int64_t finished = 0;    ///< supervisors that ended
   int64_t claim_rounds = 0;
   bool accepting = true;
+  int64_t max_in_flight = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
   return f(caf::meta::type_name("registry_stats"), x.in_flight, x.claimed, x.finished,
-           x.claim_rounds, x.accepting);
+           x.claim_rounds, x.accepting, x.max_in_flight);
 }
 
 /// Messages (untyped actor):
@@ -48,7 +49,9 @@ typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
 ///   (stats) → registry_stats
 ///   (retry, order_id) → bool        FAILED → PROCESSING from its last checkpoint
 ///   (cancel, order_id) → bool       PROCESSING → FAILED "cancelled"
-///   (runnow, order_id) → bool       skip a waiting order's backoff
+///   (runnow, order_id) → bool       skip a waiting order's backoff (false
+///                                   when its supervisor here is not in
+///                                   backoff: queued, running or writing)
 ///   (shutdown) → bool               stop admitting, let running attempts
 ///                                   finish, release leases; true when done
 /// The bool answers are false when the order was not in the needed state.

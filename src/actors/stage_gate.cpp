@@ -208,7 +208,17 @@ gate_actor spawn_stage_gate(caf::actor_system& sys, gate_config cfg, stage_facto
         s.circuit = model::to_string(st.circuit.current(clock_type::now()));
         s.circuit_trips = st.circuit.trips();
         s.paused = st.paused;
+        s.max_concurrent = st.cfg.max_concurrent;
+        s.max_per_second = st.cfg.max_per_second;
+        s.tokens = st.bucket.available(clock_type::now());
         return s;
+      },
+      [self](snapshot_atom) {
+        std::vector<std::string> waiting;
+        waiting.reserve(self->state.queue.size());
+        self->state.queue.for_each_in_order(
+          [&](const waiting_attempt& w) { waiting.push_back(w.request.order_id); });
+        return waiting;
       },
     };
   });

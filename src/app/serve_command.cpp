@@ -28,6 +28,7 @@
 #include "app/readiness.hpp"
 #include "common/errc.hpp"
 #include "common/log.hpp"
+#include "http/admin_routes.hpp"
 #include "http/health_routes.hpp"
 #include "http/http_server.hpp"
 #include "http/metrics_routes.hpp"
@@ -204,6 +205,10 @@ int run_serve(const command_line& cl, const config::settings& s) {
   http::add_metrics_routes(server.routes(), {s.metrics.token, [&runtime_gauges](metrics::text_writer& out) {
                                                runtime_gauges.collect(out);
                                              }});
+  services::pipeline_control control{sys, pipe ? &*pipe : nullptr, std::chrono::seconds{5}};
+  services::admin_queries admin_reads{db};
+  services::audit_log audit{db};
+  http::add_admin_routes(server.routes(), {&verifier, &control, &admin_reads, &audit, node});
   services::webhook_service webhooks{db};
   http::add_webhook_routes(server.routes(), {&verifier, &webhooks, s.webhooks.allow_insecure});
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));

@@ -58,6 +58,24 @@ public:
     return false;
   }
 
+  /// Calls `f(item)` for every item in the order pop() would return them
+  /// (round-robin rounds over the keys in turn order), without popping.
+  template <class F>
+  void for_each_in_order(F f) const {
+    for (size_t round = 0;; ++round) {
+      bool any = false;
+      for (const auto& key : turn_) {
+        const auto& q = queues_.at(key);
+        if (round < q.size()) {
+          f(q[round]);
+          any = true;
+        }
+      }
+      if (!any)
+        return;
+    }
+  }
+
   size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   size_t keys() const noexcept { return queues_.size(); }

@@ -19,6 +19,9 @@ public:
   /// True when the bucket is full at `now` (it can be forgotten).
   bool full(time_point now) const noexcept;
 
+  /// Tokens available at `now` (fractional), for operators' views.
+  double available(time_point now) const noexcept { return level(now); }
+
 private:
   double level(time_point now) const noexcept;
 

@@ -133,3 +133,47 @@ TEST_CASE("a paused stage holds its attempts until resumed", "[actors][postgres]
   REQUIRE(h.wait_terminal({id}));
   CHECK(h.status(id) == "COMPLETED");
 }
+
+TEST_CASE("a gate reports its limits, tokens and the orders waiting in dispatch order",
+          "[actors][postgres]") {
+  pipeline_harness h;
+  gate_config gc;
+  gc.stage = "ocr";
+  gc.max_concurrent = 3;
+  gc.max_per_second = 4.0;
+  auto factory = make_test_stages(h.system(), h.script, 2).at("ocr");
+  auto gate = spawn_stage_gate(h.system(), gc, factory);
+  caf::scoped_actor self{h.system()};
+  self->send(gate, pause_atom::value);
+  // a1, a2, b1, a3 arrive in this order; dispatch takes one per retailer in turn.
+  std::vector<std::pair<std::string, std::string>> arrivals{
+    {"a1", retailer_a}, {"a2", retailer_a}, {"b1", retailer_b}, {"a3", retailer_a}};
+  for (auto& [order, retailer] : arrivals) {
+    stage_request req;
+    req.order_id = order;
+    req.retailer_id = retailer;
+    req.stage = "ocr";
+    self->request(gate, caf::infinite, run_atom::value, std::move(req));
+  }
+  std::vector<std::string> waiting;
+  self->request(gate, 5s, snapshot_atom::value)
+    .receive([&](std::vector<std::string>& w) { waiting = std::move(w); }, [](caf::error&) {});
+  CHECK(waiting == std::vector<std::string>{"a1", "b1", "a2", "a3"});
+  gate_stats s;
+  self->request(gate, 5s, stats_atom::value)
+    .receive([&](gate_stats& x) { s = x; }, [](caf::error&) {});
+  CHECK(s.queued == 4);
+  CHECK(s.paused);
+  CHECK(s.max_concurrent == 3);
+  CHECK(s.max_per_second == Approx(4.0));
+  CHECK(s.tokens == Approx(4.0).margin(0.01));  // a full bucket: nothing dispatched yet
+  self->send(gate, resume_atom::value);
+  // Three start at once (max_concurrent), taking three of the four tokens.
+  for (int i = 0; i < 100 && h.script->calls("ocr").size() < 4; ++i)
+    std::this_thread::sleep_for(10ms);
+  self->request(gate, 5s, stats_atom::value)
+    .receive([&](gate_stats& x) { s = x; }, [](caf::error&) {});
+  CHECK(s.dispatched == 4);
+  CHECK(s.tokens < 1.5);
+  caf::anon_send_exit(gate, caf::exit_reason::user_shutdown);
+}
