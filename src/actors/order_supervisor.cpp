@@ -345,7 +345,7 @@ void adopt_trace(supervisor self, const std::optional<std::string>& stored) {
 /// did not bring it), then the stages.
 void begin(supervisor self) {
   auto& st = self->state;
-  if (!st.order.trace_id.empty()) {
+  if (st.order.trace_id) {
     adopt_trace(self, st.order.trace_id);
     return next_step(self);
   }

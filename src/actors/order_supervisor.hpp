@@ -15,6 +15,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,9 +59,10 @@ struct claimed_order {
   std::map<std::string, std::string> checkpoints;
   /// stage → (highest attempt number so far, attempts in this round)
   std::map<std::string, std::pair<int32_t, int32_t>> attempts;
-  /// The W3C trace id stored with the upload; when empty the supervisor
-  /// reads it itself (one statement) before the first stage.
-  std::string trace_id;
+  /// The claim row's trace_id column ("" when NULL). nullopt when the
+  /// claimer did not pass it on: the supervisor then reads it itself (one
+  /// statement) before the first stage.
+  std::optional<std::string> trace_id;
 };
 
 /// What the inspector shows of a live supervisor.
