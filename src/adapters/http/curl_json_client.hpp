@@ -72,7 +72,8 @@ public:
   curl_json_client& operator=(const curl_json_client&) = delete;
 
   /// BLOCKS for at most the total timeout. Inside a trace::scope the request
-  /// carries a W3C `traceparent` of that trace with a new span id. Returns any HTTP answer; transport
+  /// carries a W3C `traceparent` of that trace with a new span id.
+  /// Returns any HTTP answer; transport
   /// failures (refused, DNS, TLS, timeout, an answer over 16 MiB) are
   /// errc::upstream_unavailable named by `what`, with every one of `secrets`
   /// scrubbed from the message. Redirects are not followed.
