@@ -135,6 +135,8 @@ int main(int argc, char** argv) {
       cleanup.max_width = std::atoi(argv[++i]);
     else if (a == "--min-width" && i + 1 < argc)
       cleanup.min_width = std::atoi(argv[++i]);
+    else if (a == "--text-height" && i + 1 < argc)
+      cleanup.text_height = std::atoi(argv[++i]);
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
     else if (a == "--flatten")

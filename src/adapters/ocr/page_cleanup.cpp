@@ -1,6 +1,7 @@
 #include "adapters/ocr/page_cleanup.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include <leptonica/allheaders.h>
 
@@ -64,6 +65,33 @@ double speck_ratio(Pix* gray) {
   return n == 0 ? 0.0 : static_cast<double>(specks) / static_cast<double>(n);
 }
 
+int median_letter_height(Pix* gray) {
+  PIX* bin = nullptr;
+  if (pixSauvolaBinarizeTiled(gray, 15, 0.34f, 1, 1, nullptr, &bin) != 0 || bin == nullptr)
+    return 0;
+  pix_ptr owned{bin};
+  BOXA* boxes = pixConnCompBB(bin, 8);
+  if (boxes == nullptr)
+    return 0;
+  int page_w = pixGetWidth(gray), page_h = pixGetHeight(gray);
+  std::vector<int> heights;
+  l_int32 n = boxaGetCount(boxes);
+  for (l_int32 i = 0; i < n; ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+    // Specks, rules of ruled paper and page edges are not letters.
+    if (h < 5 || h > page_h / 8 || w > page_w / 6 || w * 8 < h)
+      continue;
+    heights.push_back(h);
+  }
+  boxaDestroy(&boxes);
+  if (heights.size() < 20)
+    return 0;
+  auto mid = heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2);
+  std::nth_element(heights.begin(), mid, heights.end());
+  return *mid;
+}
+
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
   if (image_bytes.empty())
     return caf::make_error(errc::bad_input, "the photo is empty");
@@ -86,6 +114,20 @@ caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_op
     factor = std::min(3.0f, static_cast<float>(opts.min_width) / static_cast<float>(w));
   else if (w > opts.max_width)
     factor = static_cast<float>(opts.max_width) / static_cast<float>(w);
+  if (opts.text_height > 0) {
+    // Measured on a page already brought to a workable width, then mapped
+    // back to the original's pixels.
+    pix_ptr probe{factor == 1.0f ? pixClone(gray.get())
+                                 : pixScaleGeneral(gray.get(), factor, factor, 0.0f, 0)};
+    if (int h = probe ? median_letter_height(probe.get()) : 0; h > 0) {
+      float wanted = factor * static_cast<float>(opts.text_height) / static_cast<float>(h);
+      // Bounds: never narrower than half of min_width nor wider than
+      // max_width, never more than 3x.
+      float lo = static_cast<float>(opts.min_width) / 2.0f / static_cast<float>(w);
+      float hi = std::max(lo, static_cast<float>(opts.max_width) / static_cast<float>(w));
+      factor = std::min(3.0f, std::clamp(wanted, lo, hi));
+    }
+  }
   auto scale = [&] {
     if (factor == 1.0f)
       return;

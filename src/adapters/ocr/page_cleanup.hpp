@@ -23,6 +23,11 @@ struct cleanup_options {
   /// seconds on pixels that add nothing.
   int min_width = 1400;
   int max_width = 2200;
+  /// When > 0, scale so the median height of the page's letters is about
+  /// this many pixels (still within [min_width/2, max_width]), instead of
+  /// going by page width alone: a photo of a small note and a scan of a
+  /// big one can have the same width and very different letters.
+  int text_height = 0;
   bool binarize = false;        ///< Sauvola binarization instead of gray
   /// Divide out a smooth background estimate. Off by default: on the dev
   /// set it made degraded photos worse (noise amplified) and even clean
@@ -44,6 +49,10 @@ struct cleanup_options {
 /// Share of dark connected components of at most 4 pixels in a grayscale
 /// page: near 0 on clean pages, high on noisy photos.
 double speck_ratio(Pix* gray);
+
+/// Median height in pixels of the letter-sized dark components of a
+/// grayscale page; 0 when too few were found to tell.
+int median_letter_height(Pix* gray);
 
 /// Errors: errc::bad_input when the bytes are not a decodable image.
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts = {});
