@@ -31,6 +31,35 @@ KHAACHO_PACKAGES=(
   chromium
 )
 
+# The deployment files' checks (tests/deploy): docker-compose parses
+# docker-compose.yml without a Docker engine; yamllint and python3-yaml read the
+# Cloud Run and Cloud Build YAML.
+KHAACHO_PACKAGES+=(docker-compose yamllint python3-yaml)
+
+# The container image (Dockerfile) takes its packages from here too, through
+# scripts/packages.sh, so the two cannot drift. Its build stage installs
+# KHAACHO_PACKAGES less these, which only the tests, benchmarks and a local run
+# use; anything added to KHAACHO_PACKAGES goes into the image build unless it
+# is named here.
+KHAACHO_HOST_ONLY_PACKAGES=(
+  ccache postgresql-15 redis-server curl openssl
+  clang libclang-rt-14-dev wrk prometheus chromium
+  docker-compose yamllint python3-yaml
+)
+
+# The image's runtime stage: the shared libraries `khaacho` links (the -dev
+# packages above bring them to the build), CA certificates for the cloud
+# APIs, curl for the HEALTHCHECK, and every tesseract-ocr-* data package of
+# KHAACHO_PACKAGES (added by scripts/packages.sh runtime). The build stage
+# checks the binary's `ldd` against this list (scripts/packages.sh
+# check-runtime), and so does a test. libhiredis is linked for cluster mode.
+KHAACHO_RUNTIME_PACKAGES=(
+  libc6 libstdc++6 libgcc-s1
+  libcaf-core0.17 libcpp-httplib0.11 libpq5 libhiredis0.14 libsimdjson14
+  libcurl4 libspdlog1.10 libfmt9 libtesseract5 liblept5 libjwt0 libssl3
+  ca-certificates curl
+)
+
 # Ports a private server must never take: the system PostgreSQL and Redis,
 # run.sh's PostgreSQL default, the HTTP default, and one reserved by a peer.
 KHAACHO_AVOID_PORTS="5432 6379 8080 55432 55433"
