@@ -1,5 +1,6 @@
 // The real binary end to end: serve on a loopback port, health and readiness,
-// refusal on an out-of-date schema, configuration errors, clean shutdown.
+// refusal on an out-of-date schema, configuration errors, clean shutdown (idle,
+// and with stages and an upload in flight).
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -8,7 +9,11 @@
 #include <httplib.h>
 
 #include "adapters/db/pg_connection.hpp"
+#include "api/api_test_support.hpp"
 #include "support/child_process.hpp"
+#include "support/fake_openai_server.hpp"
+#include "support/raw_http.hpp"
+#include "support/sourcing_catalog.hpp"
 #include "support/test_env.hpp"
 
 using namespace khaacho;
@@ -237,4 +242,103 @@ TEST_CASE("import-catalog wants a current schema, then imports the demo catalog 
                                    serve_env(db.url()), 60s);
   CHECK(missing.code == 2);
   CHECK(missing.err.find("/nonexistent-folder") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM while orders are processed and an upload is arriving: stages finish, the upload "
+          "is answered, every lease is released, exit 0 within the grace",
+          "[e2e][postgres][ocr][pipeline][shutdown]") {
+  using namespace khaacho::test;
+  // Extraction by a loopback "LLM" that takes 4 s per call, so orders are
+  // inside a running stage attempt when the signal comes.
+  constexpr auto llm_delay = 4s;
+  constexpr auto grace = 15s;
+  fake_openai_server llm;
+  for (int i = 0; i < 8; ++i) {
+    auto reply = openai_reply::content(R"({"items":[{"name":"chini","quantity":10,"unit":"kg","line":"chini 10 kg"}]})");
+    reply.delay = llm_delay;
+    llm.script(reply);
+  }
+  khaacho_server srv{{"--pipeline.enabled=true", "--normalize.catalog-poll=100ms",
+                      "--extract.backend=openai", "--node.id=shutdown-node",
+                      "--node.shutdown-grace=" + std::to_string(grace.count()) + "s"},
+                     {{"OPENAI_BASE_URL", llm.base_url() + "/"}, {"OPENAI_API_KEY", "sk-test-shutdown"}}};
+  sourcing::seed(srv.db());
+  auto token = token_for("retailer", retailer_a);
+  auto cli = srv.client();
+  for (const auto* line : {"1. chini 10 kg", "2. chini 5 kg", "3. chini 2 kg"}) {
+    auto res = upload(cli, token, render_text_page({line}), "", {}, "", "o.png", "image/png");
+    REQUIRE(res);
+    REQUIRE(res->status == 202);
+  }
+  auto until = std::chrono::steady_clock::now() + 60s;
+  while (llm.requests().empty() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
+  CAPTURE(srv.process().out());
+  REQUIRE(!llm.requests().empty());
+
+  // An upload whose body is half sent when the signal arrives.
+  const std::string boundary = "sh0tdownb0undary";
+  auto body = multipart_body(boundary, {{"image", "late.png", "image/png",
+                                         render_text_page({"4. chini 1 kg"})}});
+  std::string head = "POST /api/orders/upload-image HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Authorization: Bearer " + token + "\r\n"
+                     "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
+                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  raw_connection late{srv.port()};
+  REQUIRE(late.send(head + body.substr(0, body.size() / 2)) == head.size() + body.size() / 2);
+  std::this_thread::sleep_for(300ms);  // the server is reading it
+
+  auto& proc = srv.process();
+  auto signalled = std::chrono::steady_clock::now();
+  proc.signal(SIGTERM);
+  std::this_thread::sleep_for(1s);
+  // Stopping: still running (the upload and the LLM calls are in flight),
+  // and no longer accepting connections.
+  REQUIRE_FALSE(proc.wait(0ms));
+  {
+    httplib::Client fresh{"127.0.0.1", srv.port()};
+    fresh.set_connection_timeout(1s);
+    CHECK_FALSE(fresh.Get("/healthz"));
+  }
+  // The rest of the body still gets its full answer.
+  REQUIRE(late.send(body.substr(body.size() / 2)) == body.size() - body.size() / 2);
+  auto answer = late.read_response(15s);
+  CAPTURE(answer);
+  CHECK(status_of_raw(answer) == 202);
+  CHECK(answer.find(R"("status":"PROCESSING")") != std::string::npos);
+
+  auto code = proc.wait(grace + 10s);
+  auto took = std::chrono::steady_clock::now() - signalled;
+  auto out = proc.out();
+  CAPTURE(out, proc.err());
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(took < grace);
+  // It waited for the running LLM calls (without them it would be gone as
+  // soon as the late upload was answered, about a second after the signal).
+  CHECK(took >= llm_delay / 2);
+  CHECK(out.find(R"("message":"leases released")") != std::string::npos);
+  CHECK(out.find(R"("message":"stopped")") != std::string::npos);
+  CHECK(out.find("still running after the shutdown grace") == std::string::npos);
+
+  auto& db = srv.db();
+  // Five orders at most: the three, the late one; none keeps a lease.
+  auto orders = db.exec("SELECT count(*) AS n, count(*) FILTER (WHERE owner_node IS NOT NULL"
+                        " OR lease_expires_at IS NOT NULL) AS leased FROM uploaded_orders");
+  REQUIRE(orders);
+  CHECK(orders->row(0).get<int64_t>("n") == 4);
+  CHECK(orders->row(0).get<int64_t>("leased") == 0);
+  // Every LLM call that started finished as a succeeded, checkpointed
+  // extract attempt: none was cut off, none is left running.
+  auto calls = static_cast<int64_t>(llm.requests().size());
+  auto attempts = db.exec(
+    "SELECT count(*) FILTER (WHERE stage = 'extract' AND outcome = 'succeeded') AS extracted,"
+    "       count(*) FILTER (WHERE outcome = 'running') AS running"
+    " FROM order_stage_attempts");
+  REQUIRE(attempts);
+  CHECK(attempts->row(0).get<int64_t>("extracted") == calls);
+  CHECK(attempts->row(0).get<int64_t>("running") == 0);
+  auto checkpoints = db.exec("SELECT count(*) AS n FROM uploaded_orders WHERE parsed_data IS NOT NULL");
+  REQUIRE(checkpoints);
+  CHECK(checkpoints->row(0).get<int64_t>("n") == calls);
 }
