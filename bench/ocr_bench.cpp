@@ -3,10 +3,14 @@
 // layout of ../shared/data/orders-dev): time per image on one core (median,
 // p95), character accuracy against the drawn lines by quality, and
 // throughput with one engine per core.
-// Usage: ocr_bench DIR [--psm N] [--threads N] [--only dev-001,dev-002] [--dump DIR]
+// Usage: ocr_bench DIR [--psm N] [--threads N] [--only dev-001,dev-002] [--dump DIR] [--readings N]
 //        [--lang eng+nep] [--english-share S (-1: never re-read as eng)] [--var NAME=VALUE]... [--save-pages DIR (cleaned pages as PNG)]
 //        clean-up switches: [--binarize] [--no-flatten] [--no-deskew] [--no-denoise]
-//                           [--min-width W] [--max-width W]
+//                           [--min-width W] [--max-width W] [--text-height H]
+// Without clean-up switches the engine runs the service's default readings
+// (--readings 1 keeps the first only); with any, one reading with them.
+// The dump's .lines.tsv has per line "confidence<TAB>text", then the other
+// readings of the line as more confidence/text pairs.
 // The engine keeps Tesseract to one thread, so the first pass is one core's
 // time; the CPU column counts every thread of the process.
 #include <algorithm>
@@ -17,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +32,7 @@
 #include <simdjson.h>
 
 #include "adapters/ocr/tesseract_ocr.hpp"
+#include "config/settings.hpp"
 #include "common/errc.hpp"
 
 namespace fs = std::filesystem;
@@ -121,12 +127,18 @@ int main(int argc, char** argv) {
   std::string only;  // comma-separated file stems, e.g. dev-001,dev-013
   std::string dump;  // folder for each image's OCR text (<stem>.txt)
   bool show_specks = false;
-  std::string languages = "eng+nep";
+  std::string languages = khaacho::config::ocr_settings{}.languages;
+  int readings = 2;
+  bool custom_cleanup = false;
   double english_share = 0.02;  // re-read pages with at most this Devanagari share as eng; <0 never
   std::vector<std::pair<std::string, std::string>> vars;  // Tesseract parameters
   std::string save_pages;  // folder for each cleaned page (<stem>.png)
+  const std::set<std::string> cleanup_switches{"--binarize",    "--max-width",   "--min-width",
+                                                "--text-height", "--flatten",     "--no-flatten",
+                                                "--no-denoise",  "--speck-ratio", "--no-deskew"};
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
+    custom_cleanup = custom_cleanup || cleanup_switches.count(a) > 0;
     if (a == "--psm" && i + 1 < argc)
       psm = std::atoi(argv[++i]);
     else if (a == "--binarize")
@@ -137,6 +149,8 @@ int main(int argc, char** argv) {
       cleanup.min_width = std::atoi(argv[++i]);
     else if (a == "--text-height" && i + 1 < argc)
       cleanup.text_height = std::atoi(argv[++i]);
+    else if (a == "--readings" && i + 1 < argc)
+      readings = std::atoi(argv[++i]);
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
     else if (a == "--flatten")
@@ -224,7 +238,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   auto open_engine = [&] {
-    auto e = khaacho::ocr::tesseract_ocr::open(languages, cleanup, psm);
+    auto passes = khaacho::ocr::default_readings();
+    passes.resize(static_cast<size_t>(std::clamp(readings, 1, static_cast<int>(passes.size()))));
+    if (custom_cleanup)
+      passes = {cleanup};
+    auto e = khaacho::ocr::tesseract_ocr::open(languages, passes, psm);
     if (e)
       (*e)->set_english_share(english_share);
     if (e)
@@ -256,8 +274,13 @@ int main(int argc, char** argv) {
       out << r->text;
       // Line confidences, as the OCR stage hands them to the extract stage.
       std::ofstream lines{fs::path{dump} / (fs::path{s.path}.stem().string() + ".lines.tsv")};
-      for (const auto& l : r->lines)
-        lines << l.confidence << '\t' << l.text << '\n';
+      for (size_t i = 0; i < r->lines.size(); ++i) {
+        lines << r->lines[i].confidence << '\t' << r->lines[i].text;
+        if (i < r->line_readings.size())
+          for (size_t k = 1; k < r->line_readings[i].size(); ++k)
+            lines << '\t' << r->line_readings[i][k].confidence << '\t' << r->line_readings[i][k].text;
+        lines << '\n';
+      }
     }
     total_acc += acc;
     by_quality[s.quality].first += acc;

@@ -23,6 +23,7 @@ KHAACHO_PACKAGES=(
   libcaf-dev libcpp-httplib-dev libpq-dev libhiredis-dev libsimdjson-dev
   libcurl4-openssl-dev libspdlog-dev catch2
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-nep
+  tesseract-ocr-script-latn tesseract-ocr-script-deva
   libjwt-dev libssl-dev
   postgresql-15 redis-server
   python3 curl openssl

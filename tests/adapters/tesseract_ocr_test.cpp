@@ -147,3 +147,32 @@ TEST_CASE("an English page on an eng+nep engine reads the same words", "[ocr][te
   CHECK(english->lines.size() == 2);
   CHECK(english->confidence > 0.5);
 }
+
+TEST_CASE("the default configuration reads each page twice and pairs the lines", "[ocr][tesseract]") {
+  auto page = test::render_text_page({"Ram Kirana Pasal", "1. chini 10 kg", "2. Dettol soap x 12 pcs"});
+  auto e = ocr::tesseract_ocr::open(config::ocr_settings{}.languages);
+  REQUIRE(e);
+  auto read = (*e)->read(page);
+  REQUIRE(read);
+  CAPTURE(read->text);
+  REQUIRE_FALSE(read->lines.empty());
+  REQUIRE(read->line_readings.size() == read->lines.size());
+  size_t paired = 0;
+  for (size_t i = 0; i < read->lines.size(); ++i) {
+    REQUIRE_FALSE(read->line_readings[i].empty());
+    CHECK(read->line_readings[i].front().text == read->lines[i].text);
+    paired += read->line_readings[i].size() == 2;
+  }
+  // A clean page reads alike at both scales: every line finds its partner.
+  CHECK(paired == read->lines.size());
+
+  // One reading: no alternatives.
+  auto single = ocr::tesseract_ocr::open(config::ocr_settings{}.languages,
+                                         {ocr::default_readings().front()});
+  REQUIRE(single);
+  auto once = (*single)->read(page);
+  REQUIRE(once);
+  CHECK(once->line_readings.empty());
+  CHECK(once->text == read->text);
+  CHECK_FALSE(ocr::tesseract_ocr::open("eng", {}));
+}

@@ -1,5 +1,7 @@
 #include "actors/stages/extract_stage.hpp"
 
+#include <algorithm>
+
 #include <simdjson.h>
 
 #include "actors/blocking_stage.hpp"
@@ -7,6 +9,7 @@
 #include "adapters/extract/item_extractor.hpp"
 #include "common/json_writer.hpp"
 #include "model/line_confidence.hpp"
+#include "model/reading_choice.hpp"
 
 namespace khaacho::stages {
 
@@ -34,6 +37,8 @@ namespace {
 struct ocr_reading {
   std::string text;
   std::vector<model::ocr_line> lines;
+  /// Per line: the line, then other readings of it (empty with one reading).
+  std::vector<std::vector<model::ocr_line>> line_readings;
 };
 
 /// The OCR text and line confidences from the ocr stage's checkpoint.
@@ -53,10 +58,35 @@ caf::expected<ocr_reading> ocr_checkpoint(const stage_request& req) {
     for (auto l : lines) {
       std::string_view t;
       double c = 0;
-      if (!l["text"].get(t) && !l["confidence"].get(c))
-        out.lines.push_back({std::string{t}, c});
+      if (l["text"].get(t) || l["confidence"].get(c))
+        continue;
+      out.lines.push_back({std::string{t}, c});
+      std::vector<model::ocr_line> group{out.lines.back()};
+      simdjson::dom::array others;
+      if (!l["alternatives"].get(others))
+        for (auto o : others)
+          if (!o["text"].get(t) && !o["confidence"].get(c))
+            group.push_back({std::string{t}, c});
+      out.line_readings.push_back(std::move(group));
     }
   return out;
+}
+
+/// With several readings, keeps per line the one whose item fits the
+/// catalog best (by OCR confidence alone while no catalog is loaded), and
+/// rebuilds the text from the kept lines.
+void choose_lines(ocr_reading& reading, const stage_context& ctx) {
+  bool alternatives = std::any_of(reading.line_readings.begin(), reading.line_readings.end(),
+                                  [](const auto& g) { return g.size() > 1; });
+  if (!alternatives)
+    return;
+  auto catalog = ctx.catalog ? ctx.catalog->current() : nullptr;
+  model::match_thresholds thresholds{ctx.settings.normalize.auto_match, ctx.settings.normalize.review};
+  reading.lines = model::choose_readings(reading.line_readings, catalog ? &catalog->index : nullptr,
+                                         thresholds);
+  reading.text.clear();
+  for (const auto& line : reading.lines)
+    reading.text += line.text + "\n";
 }
 
 }  // namespace
@@ -74,6 +104,7 @@ stage_factory make_extract_stage(stage_context ctx) {
         auto reading = ocr_checkpoint(req);
         if (!reading)
           return reading.error();
+        choose_lines(*reading, ctx);
         auto items = (**extractor)->extract(reading->text);
         if (!items)
           return items.error();

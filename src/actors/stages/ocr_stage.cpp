@@ -54,16 +54,26 @@ stage_factory make_ocr_stage(stage_context ctx) {
                                              req.lease_epoch)});
         if (!saved)
           return saved.error();
-        std::string lines = "[";
+        json_array lines;
         for (size_t i = 0; i < read->lines.size(); ++i) {
           json_object l;
           l.add("text", read->lines[i].text).add("confidence", read->lines[i].confidence);
-          lines += (i ? "," : "") + l.str();
+          // Other readings of this line, for the extract stage to choose from.
+          if (i < read->line_readings.size() && read->line_readings[i].size() > 1) {
+            json_array others;
+            for (size_t r = 1; r < read->line_readings[i].size(); ++r) {
+              json_object o;
+              o.add("text", read->line_readings[i][r].text)
+                .add("confidence", read->line_readings[i][r].confidence);
+              others.add(o);
+            }
+            l.add_raw("alternatives", others.str());
+          }
+          lines.add(l);
         }
-        lines += "]";
         json_object out;
         out.add("text", read->text).add("confidence", read->confidence).add("engine", (**engine)->name());
-        out.add_raw("lines", lines);
+        out.add_raw("lines", lines.str());
         stage_result result{out.str(), false, ""};
         if (blank(read->text)) {
           result.needs_review = true;

@@ -1,6 +1,8 @@
 // The OCR engine that configuration names.
 #include "adapters/ocr/ocr_engine.hpp"
 
+#include <algorithm>
+
 #include "adapters/ocr/tesseract_ocr.hpp"
 #include "adapters/ocr/vision_ocr.hpp"
 #include "common/errc.hpp"
@@ -9,7 +11,10 @@ namespace khaacho::ocr {
 
 caf::expected<std::unique_ptr<ocr_engine>> make_ocr_engine(const config::ocr_settings& s) {
   if (s.backend == "tesseract") {
-    auto t = tesseract_ocr::open(s.languages);
+    auto readings = default_readings();
+    readings.resize(std::clamp<size_t>(static_cast<size_t>(std::max<int64_t>(s.readings, 1)), 1,
+                                       readings.size()));
+    auto t = tesseract_ocr::open(s.languages, std::move(readings));
     if (!t)
       return t.error();
     return std::unique_ptr<ocr_engine>{std::move(*t)};

@@ -24,6 +24,10 @@ struct ocr_result {
   /// The lines with the engine's confidence in each, when it reports them
   /// (Tesseract does); empty otherwise.
   std::vector<model::ocr_line> lines;
+  /// With several readings of the page: for each of `lines`, that line
+  /// followed by the other readings of it (model::align_readings). Empty
+  /// with one reading.
+  std::vector<std::vector<model::ocr_line>> line_readings;
 };
 
 class ocr_engine {

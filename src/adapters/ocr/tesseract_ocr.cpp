@@ -1,5 +1,5 @@
-// Tesseract OCR: one TessBaseAPI per worker reads the cleaned page; English
-// pages are read again with the English model alone.
+// Tesseract OCR: one TessBaseAPI per worker reads the cleaned page at each
+// reading's scale; English pages are read again with the English model alone.
 #include "adapters/ocr/tesseract_ocr.hpp"
 
 #include <dlfcn.h>
@@ -12,6 +12,7 @@
 #include <tesseract/resultiterator.h>
 
 #include "common/errc.hpp"
+#include "model/reading_alignment.hpp"
 
 namespace khaacho::ocr {
 
@@ -35,8 +36,10 @@ caf::expected<std::unique_ptr<tesseract::TessBaseAPI>> make_api(const std::strin
                                                                 int page_seg_mode) {
   auto api = std::make_unique<tesseract::TessBaseAPI>();
   if (api->Init(nullptr, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
-    return caf::make_error(errc::bad_input, "Tesseract cannot load the languages '" + languages
-                                              + "' (install tesseract-ocr-eng / -nep)");
+    return caf::make_error(errc::bad_input,
+                           "Tesseract cannot load the languages '" + languages
+                             + "' (install tesseract-ocr-eng / -nep, or tesseract-ocr-script-latn /"
+                               " -script-deva for Latin / Devanagari)");
   api->SetVariable("debug_file", "/dev/null");
   api->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode));
   // Word spacing in lists matters more than paragraph shape.
@@ -98,14 +101,24 @@ double foreign_letter_share(std::string_view text) {
   return latin + foreign == 0 ? 0.0 : static_cast<double>(foreign) / static_cast<double>(latin + foreign);
 }
 
-caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(const std::string& languages,
-                                                                  cleanup_options cleanup,
-                                                                  int page_seg_mode) {
+std::vector<cleanup_options> default_readings() {
+  cleanup_options narrow;
+  narrow.min_width = 800;
+  narrow.max_width = 1100;
+  cleanup_options letters;
+  letters.text_height = 20;
+  return {narrow, letters};
+}
+
+caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(
+  const std::string& languages, std::vector<cleanup_options> readings, int page_seg_mode) {
+  if (readings.empty())
+    return caf::make_error(errc::bad_input, "Tesseract needs at least one reading");
   // Leptonica's and Tesseract's chatter would go to stderr per image.
   setMsgSeverity(L_SEVERITY_ERROR);
   one_thread_per_engine();
   std::unique_ptr<tesseract_ocr> out{new tesseract_ocr};
-  out->cleanup_ = cleanup;
+  out->readings_ = std::move(readings);
   auto all = make_api(languages, page_seg_mode);
   if (!all)
     return all.error();
@@ -134,12 +147,27 @@ bool tesseract_ocr::set_variable(const std::string& name, const std::string& val
 }
 
 caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
-  auto page = clean_page(image_bytes, cleanup_);
-  if (!page)
-    return page.error();
-  auto out = read_page(*api_, page->get());
-  if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_)
-    return read_page(*english_, page->get());
+  std::vector<ocr_result> results;
+  for (const auto& reading : readings_) {
+    auto page = clean_page(image_bytes, reading);
+    if (!page)
+      return page.error();
+    auto out = read_page(*api_, page->get());
+    if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_)
+      out = read_page(*english_, page->get());
+    results.push_back(std::move(out));
+    // A page the first reading finds empty is blank at any scale.
+    if (results.front().lines.empty())
+      break;
+  }
+  ocr_result out = std::move(results.front());
+  if (results.size() > 1) {
+    std::vector<std::vector<model::ocr_line>> lines;
+    lines.push_back(out.lines);
+    for (size_t i = 1; i < results.size(); ++i)
+      lines.push_back(std::move(results[i].lines));
+    out.line_readings = model::align_readings(lines);
+  }
   return out;
 }
 
