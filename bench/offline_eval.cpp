@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/json_writer.hpp"
+#include "config/settings.hpp"
 #include "model/catalog_index.hpp"
 #include "model/catalog_records.hpp"
 #include "model/item_cleaning.hpp"
@@ -95,8 +96,10 @@ int main(int argc, char** argv) {
                          " [--auto-match X] [--review X] [--choose 0|1]\n");
     return 2;
   }
-  double min_line_confidence = 0.6;
-  match_thresholds thresholds;
+  // The service's defaults unless told otherwise.
+  config::settings defaults;
+  double min_line_confidence = defaults.ocr.min_line_confidence;
+  match_thresholds thresholds{defaults.normalize.auto_match, defaults.normalize.review};
   bool choose = true;
   for (int i = 4; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--min-line-confidence"))
@@ -133,6 +136,8 @@ int main(int argc, char** argv) {
     }
     auto items = clean_items(extract_items(text));
     flag_low_confidence_items(items, lines, min_line_confidence);
+    if (choose)
+      flag_disputed_amounts(items, groups, index, thresholds);
     json_array rows;
     bool flagged = false;
     for (const auto& item : items) {

@@ -1,6 +1,7 @@
 #include "model/reading_choice.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "model/item_cleaning.hpp"
 #include "model/item_extraction.hpp"
@@ -37,6 +38,61 @@ std::vector<ocr_line> choose_readings(const std::vector<std::vector<ocr_line>>& 
     out.push_back(*chosen);
   }
   return out;
+}
+
+namespace {
+
+std::string trimmed(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n\f\v");
+  if (b == std::string::npos)
+    return "";
+  auto e = s.find_last_not_of(" \t\r\n\f\v");
+  return s.substr(b, e - b + 1);
+}
+
+std::string amount_text(double quantity, const std::string& unit) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%g", quantity);
+  return unit.empty() ? std::string{buf} : std::string{buf} + " " + unit;
+}
+
+}  // namespace
+
+size_t flag_disputed_amounts(std::vector<extracted_item>& items,
+                             const std::vector<std::vector<ocr_line>>& groups,
+                             const catalog_index& catalog, const match_thresholds& thresholds) {
+  size_t flagged = 0;
+  for (auto& item : items) {
+    auto line = trimmed(item.line);
+    auto mine = normalize_item(item, catalog, thresholds);
+    if (!mine.product || line.empty())
+      continue;
+    std::string other_amount;
+    for (const auto& group : groups) {
+      bool here = std::any_of(group.begin(), group.end(),
+                              [&](const ocr_line& l) { return trimmed(l.text) == line; });
+      if (!here || group.size() < 2)
+        continue;
+      for (const auto& candidate : group) {
+        if (trimmed(candidate.text) == line)
+          continue;
+        for (const auto& other : clean_items(extract_items(candidate.text))) {
+          auto theirs = normalize_item(other, catalog, thresholds);
+          if (theirs.product == mine.product
+              && (other.quantity != item.quantity || other.unit != item.unit))
+            other_amount = amount_text(other.quantity, other.unit);
+        }
+      }
+    }
+    if (other_amount.empty())
+      continue;
+    std::string reason = "the photo reads as " + amount_text(item.quantity, item.unit) + " or "
+                         + other_amount + " on this line";
+    item.unsure_reason += item.unsure_reason.empty() ? reason : "; " + reason;
+    item.unsure = true;
+    ++flagged;
+  }
+  return flagged;
 }
 
 }  // namespace khaacho::model

@@ -92,3 +92,31 @@ TEST_CASE("without a catalog the engine's confidence decides", "[model][ocr]") {
   CHECK(chosen[0].text == "KURKURE 20");
   CHECK(chosen[1].text == "chini 10 kg");  // a tie keeps the first reading
 }
+
+TEST_CASE("readings that agree on the product but not the amount flag the item", "[model][ocr]") {
+  auto catalog = two_products();
+  match_thresholds t;
+  std::vector<std::vector<ocr_line>> groups{
+    {{"chini 5 kg", 0.8}, {"chini 4 kg", 0.7}},                       // disputed amount
+    {{"KURKURE MASALA X 20 PKT", 0.8}, {"KURKURE MASALA X 20 PKT.", 0.6}},  // agree
+    {{"chini 2 kg", 0.8}, {"~~ 7", 0.3}},                             // the other reads no product
+  };
+  std::vector<extracted_item> items(3);
+  items[0].name = "chini";
+  items[0].quantity = 5;
+  items[0].unit = "kg";
+  items[0].line = "chini 5 kg";
+  items[1].name = "KURKURE MASALA";
+  items[1].quantity = 20;
+  items[1].unit = "packet";
+  items[1].line = "KURKURE MASALA X 20 PKT";
+  items[2].name = "chini";
+  items[2].quantity = 2;
+  items[2].unit = "kg";
+  items[2].line = "chini 2 kg";
+  CHECK(flag_disputed_amounts(items, groups, catalog, t) == 1);
+  CHECK(items[0].unsure);
+  CHECK(items[0].unsure_reason == "the photo reads as 5 kg or 4 kg on this line");
+  CHECK_FALSE(items[1].unsure);
+  CHECK_FALSE(items[2].unsure);
+}

@@ -72,6 +72,10 @@ caf::expected<ocr_reading> ocr_checkpoint(const stage_request& req) {
   return out;
 }
 
+model::match_thresholds thresholds(const config::settings& s) {
+  return {s.normalize.auto_match, s.normalize.review};
+}
+
 /// With several readings, keeps per line the one whose item fits the
 /// catalog best (by OCR confidence alone while no catalog is loaded), and
 /// rebuilds the text from the kept lines.
@@ -81,9 +85,8 @@ void choose_lines(ocr_reading& reading, const stage_context& ctx) {
   if (!alternatives)
     return;
   auto catalog = ctx.catalog ? ctx.catalog->current() : nullptr;
-  model::match_thresholds thresholds{ctx.settings.normalize.auto_match, ctx.settings.normalize.review};
   reading.lines = model::choose_readings(reading.line_readings, catalog ? &catalog->index : nullptr,
-                                         thresholds);
+                                         thresholds(ctx.settings));
   reading.text.clear();
   for (const auto& line : reading.lines)
     reading.text += line.text + "\n";
@@ -110,6 +113,9 @@ stage_factory make_extract_stage(stage_context ctx) {
           return items.error();
         model::flag_low_confidence_items(*items, reading->lines,
                                          ctx.settings.ocr.min_line_confidence);
+        if (auto catalog = ctx.catalog ? ctx.catalog->current() : nullptr; catalog)
+          model::flag_disputed_amounts(*items, reading->line_readings, catalog->index,
+                                       thresholds(ctx.settings));
         auto json = items_json(*items);
         auto saved = ctx.db().query({"UPDATE uploaded_orders SET parsed_data = $2::jsonb"
                                      " WHERE id = $1::uuid AND lease_epoch = $3::bigint",
