@@ -23,8 +23,11 @@ int main(int argc, char** argv) {
     std::string row;
     while (std::getline(in, row)) {
       auto tab = row.find('\t');
+      // Other readings of the line may follow as more confidence/text pairs.
+      auto end = row.find('\t', tab + 1);
       if (tab != std::string::npos)
-        lines.push_back({row.substr(tab + 1), std::atof(row.substr(0, tab).c_str())});
+        lines.push_back({row.substr(tab + 1, end == std::string::npos ? std::string::npos : end - tab - 1),
+                         std::atof(row.substr(0, tab).c_str())});
     }
     khaacho::model::flag_low_confidence_items(items, lines, argc > 2 ? std::atof(argv[2]) : 0.6);
   }
