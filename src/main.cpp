@@ -16,6 +16,8 @@ usage: khaacho <command> [options] [--config FILE] [--<key>=<value> ...]
 
 commands:
   serve                 HTTP API and pipeline (the default)   [--migrate]
+  worker                pipeline only: no API, just /healthz /readyz /metrics on
+                        http.port; joins the cluster when REDIS_URL is set  [--migrate]
   migrate               apply pending database migrations     [--check]
   import-catalog DIR    load products.csv, wholesalers.csv, stock.csv from DIR
   token                 print a signed development token
@@ -63,6 +65,8 @@ int main(int argc, char** argv) {
   log::set_trace_project(loaded.value.log.trace_project);
   if (cl.command.empty() || cl.command == "serve")
     return app::run_serve(cl, loaded.value);
+  if (cl.command == "worker")
+    return app::run_worker(cl, loaded.value);
   if (cl.command == "migrate")
     return app::run_migrate(cl, loaded.value);
   if (cl.command == "import-catalog")

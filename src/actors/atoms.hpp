@@ -29,4 +29,11 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;      // gate: relea
 using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;  // gate: try dispatching
 using next_atom = caf::atom_constant<caf::atom("next")>;          // supervisor: next step
 
+// Cluster mode (Redis Streams).
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;        // registry → stream consumer
+using publish_atom = caf::atom_constant<caf::atom("publish")>;    // an order for the stream
+using ack_atom = caf::atom_constant<caf::atom("ack")>;            // entries of finished orders
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;    // read every node's heartbeat
+using join_atom = caf::atom_constant<caf::atom("join")>;          // link: the registry to report
+
 }  // namespace khaacho

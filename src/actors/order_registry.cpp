@@ -7,6 +7,7 @@
 #include <caf/stateful_actor.hpp>
 #include <simdjson.h>
 
+#include "actors/cluster_protocol.hpp"
 #include "actors/inspect_db.hpp"
 #include "adapters/db/order_statements.hpp"
 #include "common/log.hpp"
@@ -18,6 +19,7 @@ namespace {
 struct live_order {
   caf::actor supervisor;
   supervisor_snapshot snapshot;
+  std::string entry_id;  ///< the stream entry it came from (cluster mode), acknowledged at the end
 };
 
 struct registry_state {
@@ -28,6 +30,7 @@ struct registry_state {
   bool claim_again = false;
   bool accepting = true;
   bool released = false;
+  bool stream_readable = true;  ///< last fetch worked (logs only the changes)
   caf::response_promise shutdown_promise;
   std::chrono::steady_clock::time_point last_renewal = std::chrono::steady_clock::now();
   registry_stats stats;
@@ -64,6 +67,144 @@ void parse_claim_json(const std::string& checkpoints, const std::string& attempt
 
 void release_and_reply(registry self);
 
+void claim(registry self);
+
+/// Spawns a supervisor for each claimed row; answers the ids it spawned.
+std::vector<std::string> adopt(registry self, db::pg_result& rows,
+                               const std::unordered_map<std::string, std::string>& entries) {
+  auto& st = self->state;
+  std::vector<std::string> spawned;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto row = rows.row(i);
+    claimed_order order;
+    order.id = row.get<std::string>("id");
+    order.retailer_id = row.get<std::string>("retailer_id");
+    order.lease_epoch = row.get<int64_t>("lease_epoch");
+    order.round_started_ms = row.get<int64_t>("round_started_ms");
+    order.wait_ms = row.get<int64_t>("wait_ms");
+    // The claim row has it already: the supervisor need not look it up.
+    order.trace_id = row.get_optional<std::string>("trace_id").value_or("");
+    parse_claim_json(row.get<std::string>("checkpoints"), row.get<std::string>("attempts"), order);
+    if (!st.accepting || st.live.count(order.id))
+      continue;  // released at shutdown / already ours
+    auto id = order.id;
+    live_order lo;
+    lo.snapshot.order_id = id;
+    lo.snapshot.retailer_id = order.retailer_id;
+    lo.snapshot.node = sup_cfg(self).node;
+    lo.snapshot.state = "waiting";
+    if (auto e = entries.find(id); e != entries.end())
+      lo.entry_id = e->second;
+    lo.supervisor = spawn_order_supervisor(self->system(), st.cfg.supervisors,
+                                           caf::actor_cast<caf::actor>(self), std::move(order));
+    self->monitor(lo.supervisor);
+    st.by_address.emplace(lo.supervisor.address(), id);
+    st.live.emplace(id, std::move(lo));
+    ++st.stats.claimed;
+    spawned.push_back(id);
+  }
+  return spawned;
+}
+
+/// Ends a claim round; another follows when asked for meanwhile or when
+/// this one found work (more may be waiting).
+void claimed(registry self, bool found) {
+  auto& st = self->state;
+  st.claiming = false;
+  if (st.claim_again || found)
+    claim(self);
+}
+
+/// Claims from the database: every waiting order (single node, or the
+/// stream unreadable) or, in cluster mode, orphans only (`min_age` > 0).
+void claim_from_database(registry self, int64_t limit, std::chrono::milliseconds min_age) {
+  const auto& sc = sup_cfg(self);
+  self->request(sc.pool, caf::infinite, query_atom::value,
+                db::claim_orders(sc.node, sc.lease, limit, min_age))
+    .then(
+      [self](db::pg_result& rows) {
+        auto n = adopt(self, rows, {}).size();
+        claimed(self, n > 0);
+      },
+      [self](caf::error& e) {
+        self->state.claiming = false;
+        log::warn("claiming orders failed", {{"error", describe(e)}});
+      });
+}
+
+/// Claims the orders of stream entries by id. Entries whose order is not
+/// claimable (finished, or held by a live lease elsewhere) are acknowledged
+/// now: the database is the truth, and its lease sweep covers the rest.
+void claim_entries(registry self, std::vector<redis::stream_entry> entries, int64_t asked) {
+  auto& st = self->state;
+  std::unordered_map<std::string, std::string> by_order;
+  std::vector<std::string> ids;
+  std::vector<std::string> unusable;
+  for (auto& e : entries) {
+    if (e.order_id.empty() || by_order.count(e.order_id) || st.live.count(e.order_id)) {
+      unusable.push_back(e.entry_id);
+      continue;
+    }
+    by_order.emplace(e.order_id, e.entry_id);
+    ids.push_back(e.order_id);
+  }
+  if (!unusable.empty())
+    self->send(st.cfg.link, ack_atom::value, unusable);
+  if (ids.empty())
+    return claimed(self, true);
+  const auto& sc = sup_cfg(self);
+  auto drained = static_cast<int64_t>(entries.size()) < asked;
+  self->request(sc.pool, caf::infinite, query_atom::value, db::claim_orders_by_id(sc.node, sc.lease, ids))
+    .then(
+      [self, by_order, drained](db::pg_result& rows) {
+        auto& st = self->state;
+        auto spawned = adopt(self, rows, by_order);
+        std::vector<std::string> not_ours;
+        auto left = by_order;
+        for (const auto& id : spawned)
+          left.erase(id);
+        for (const auto& kv : left)
+          not_ours.push_back(kv.second);
+        if (!not_ours.empty())
+          self->send(st.cfg.link, ack_atom::value, not_ours);
+        auto free = st.cfg.max_in_flight - static_cast<int64_t>(st.live.size());
+        // The stream had fewer than asked for: rescue orphans with the rest.
+        if (drained && free > 0 && st.accepting)
+          return claim_from_database(self, free, st.cfg.orphan_age);
+        claimed(self, true);
+      },
+      [self](caf::error& e) {
+        // The entries stay pending in this consumer: reclaimed after the lease time.
+        self->state.claiming = false;
+        log::warn("claiming streamed orders failed", {{"error", describe(e)}});
+      });
+}
+
+/// Cluster mode: asks the stream consumer for at most `free` orders.
+void fetch(registry self, int64_t free) {
+  auto& st = self->state;
+  self->request(st.cfg.stream, st.cfg.fetch_timeout, fetch_atom::value, free)
+    .then(
+      [self, free](std::vector<redis::stream_entry>& entries) {
+        auto& st = self->state;
+        st.stream_readable = true;
+        if (!st.accepting)
+          return claimed(self, false);  // left pending: reclaimed by others
+        if (entries.empty())
+          return claim_from_database(self, free, st.cfg.orphan_age);
+        claim_entries(self, std::move(entries), free);
+      },
+      [self, free](caf::error&) {
+        auto& st = self->state;
+        st.stream_readable = false;
+        if (!st.accepting)
+          return claimed(self, false);
+        // Redis is down: work as a single node (every node does, so the
+        // database spreads the orders; its lease sweep rescues orphans).
+        claim_from_database(self, free, std::chrono::milliseconds{0});
+      });
+}
+
 void claim(registry self) {
   auto& st = self->state;
   if (!st.accepting)
@@ -78,45 +219,9 @@ void claim(registry self) {
   st.claiming = true;
   st.claim_again = false;
   ++st.stats.claim_rounds;
-  const auto& sc = sup_cfg(self);
-  self->request(sc.pool, caf::infinite, query_atom::value, db::claim_orders(sc.node, sc.lease, free))
-    .then(
-      [self](db::pg_result& rows) {
-        auto& st = self->state;
-        st.claiming = false;
-        for (size_t i = 0; i < rows.size(); ++i) {
-          auto row = rows.row(i);
-          claimed_order order;
-          order.id = row.get<std::string>("id");
-          order.retailer_id = row.get<std::string>("retailer_id");
-          order.lease_epoch = row.get<int64_t>("lease_epoch");
-          order.round_started_ms = row.get<int64_t>("round_started_ms");
-          order.wait_ms = row.get<int64_t>("wait_ms");
-          parse_claim_json(row.get<std::string>("checkpoints"), row.get<std::string>("attempts"),
-                           order);
-          if (!st.accepting || st.live.count(order.id))
-            continue;  // released at shutdown / already ours
-          auto id = order.id;
-          live_order lo;
-          lo.snapshot.order_id = id;
-          lo.snapshot.retailer_id = order.retailer_id;
-          lo.snapshot.node = sup_cfg(self).node;
-          lo.snapshot.state = "waiting";
-          lo.supervisor = spawn_order_supervisor(self->system(), st.cfg.supervisors,
-                                                 caf::actor_cast<caf::actor>(self), std::move(order));
-          self->monitor(lo.supervisor);
-          st.by_address.emplace(lo.supervisor.address(), id);
-          st.live.emplace(id, std::move(lo));
-          ++st.stats.claimed;
-        }
-        // A full batch means more may be waiting.
-        if (st.claim_again || rows.size() > 0)
-          claim(self);
-      },
-      [self](caf::error& e) {
-        self->state.claiming = false;
-        log::warn("claiming orders failed", {{"error", describe(e)}});
-      });
+  if (st.cfg.stream)
+    return fetch(self, free);
+  claim_from_database(self, free, std::chrono::milliseconds{0});
 }
 
 void renew(registry self) {
@@ -184,6 +289,12 @@ caf::actor spawn_order_registry(caf::actor_system& sys, registry_config cfg) {
       auto it = st.by_address.find(dm.source);
       if (it == st.by_address.end())
         return;
+      auto lo = st.live.find(it->second);
+      // Acknowledged when the supervisor ended its work here (the order
+      // finished, or another node's lease took it); not at shutdown, when
+      // released orders are still to be done by someone.
+      if (lo != st.live.end() && !lo->second.entry_id.empty() && st.accepting && st.cfg.link)
+        self->send(st.cfg.link, ack_atom::value, std::vector<std::string>{lo->second.entry_id});
       st.live.erase(it->second);
       st.by_address.erase(it);
       ++st.stats.finished;
@@ -195,13 +306,21 @@ caf::actor spawn_order_registry(caf::actor_system& sys, registry_config cfg) {
       claim(self);
     });
     // Orders this node held before a crash or restart are ours to resume
-    // now, not after their leases expire.
+    // now, not after their leases expire. No claim round may run before the
+    // release has: it would release the leases that round just took (seen
+    // as "lease lost" right after an upload at start-up). Holding `claiming`
+    // defers every claim asked for meanwhile to the callback.
     const auto& sc = *cfg.supervisors;
+    self->state.claiming = true;
+    auto released = [self] {
+      self->state.claiming = false;
+      claim(self);
+    };
     self->request(sc.pool, caf::infinite, query_atom::value, db::release_node_leases(sc.node))
-      .then([self](db::pg_result&) { claim(self); },
-            [self](caf::error& e) {
+      .then([released](db::pg_result&) { released(); },
+            [released](caf::error& e) {
               log::warn("releasing earlier leases failed", {{"error", describe(e)}});
-              claim(self);
+              released();
             });
     self->delayed_send(self, cfg.claim_interval, tick_atom::value);
     return {
@@ -236,10 +355,13 @@ caf::actor spawn_order_registry(caf::actor_system& sys, registry_config cfg) {
         return s;
       },
       [self](retry_atom, const std::string& order_id) {
-        return operator_action(self, db::retry_failed_order(order_id), [self](bool applied) {
-          if (applied)
-            claim(self);
-        });
+        return operator_action(self, db::retry_failed_order(order_id),
+                               [self, order_id](bool applied) {
+                                 if (applied && self->state.cfg.link)
+                                   self->send(self->state.cfg.link, publish_atom::value, order_id);
+                                 else if (applied)
+                                   claim(self);
+                               });
       },
       [self](cancel_atom, const std::string& order_id) {
         return operator_action(self, db::cancel_processing_order(order_id),

@@ -24,6 +24,18 @@ struct registry_config {
   std::shared_ptr<const supervisor_config> supervisors;
   int64_t max_in_flight = 64;
   std::chrono::milliseconds claim_interval{1000};
+  /// Cluster mode (both set, or neither). The registry asks `stream` (the
+  /// stream consumer) for as many orders as it has room for, claims them
+  /// by id, and tells `link` (the cluster link) to acknowledge an entry when
+  /// its order's supervisor ends, and to publish an order a retry resumed.
+  caf::actor stream;
+  caf::actor link;
+  /// Cluster mode: the database claim takes unowned orders only once they
+  /// are this old (the stream hands out younger ones); expired leases always.
+  /// While the stream cannot be read, it takes every unowned order.
+  std::chrono::milliseconds orphan_age{60000};
+  /// Longest wait for the stream consumer's answer (it blocks on Redis).
+  std::chrono::milliseconds fetch_timeout{15000};
 };
 
 /// Counters of a registry, for /metrics and /admin.
@@ -43,7 +55,9 @@ typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
 }
 
 /// Messages (untyped actor):
-///   (accepted, order_id)            an upload was stored: claim now
+///   (accepted, order_id)            an upload was stored: claim now (in
+///                                   cluster mode uploads go to the stream
+///                                   instead, and this only claims)
 ///   (claim)                         claim now
 ///   (snapshot) → std::vector<supervisor_snapshot>
 ///   (stats) → registry_stats

@@ -17,7 +17,8 @@ int64_t resolved_concurrency(const config::stage_policy& policy) {
 
 caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor pool,
                                        const config::settings& s, const std::string& node,
-                                       std::map<std::string, stage_factory> stages) {
+                                       std::map<std::string, stage_factory> stages,
+                                       pipeline_cluster cluster) {
   auto sc = std::make_shared<supervisor_config>();
   sc->node = node;
   sc->pool = pool;
@@ -48,6 +49,12 @@ caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor poo
   rc.supervisors = sc;
   rc.max_in_flight = s.node.max_in_flight;
   rc.claim_interval = s.pipeline.claim_interval;
+  rc.stream = cluster.stream;
+  rc.link = cluster.link;
+  // An order unowned for a lease time is an orphan: its stream entry was
+  // lost (Redis restarted empty, trimmed, XADD failed) or its node released it.
+  rc.orphan_age = s.node.lease_duration;
+  rc.fetch_timeout = cluster.fetch_block + std::chrono::seconds{10};
   p.registry = spawn_order_registry(sys, rc);
   return p;
 }

@@ -21,11 +21,21 @@ struct pipeline {
   std::vector<gate_actor> gates;  ///< in pipeline order
 };
 
+/// Cluster mode's actors the registry works with (both empty: single node).
+struct pipeline_cluster {
+  caf::actor stream;  ///< the stream consumer
+  caf::actor link;    ///< the cluster link
+  /// How long the stream consumer waits for new entries in one fetch.
+  std::chrono::milliseconds fetch_block{1000};
+};
+
 /// Starts gates and the registry. `stages` must hold a factory for each of
-/// the six pipeline stages (errc::bad_input naming the missing one).
+/// the six pipeline stages (errc::bad_input naming the missing one). With
+/// `cluster` set the registry takes its work from the stream.
 caf::expected<pipeline> start_pipeline(caf::actor_system& sys, db_pool_actor pool,
                                        const config::settings& s, const std::string& node,
-                                       std::map<std::string, stage_factory> stages);
+                                       std::map<std::string, stage_factory> stages,
+                                       pipeline_cluster cluster = {});
 
 /// A stage's max_concurrent, with 0 meaning one per core.
 int64_t resolved_concurrency(const config::stage_policy& policy);

@@ -9,6 +9,7 @@ namespace {
 const std::map<std::string, std::map<std::string, bool>>& command_flags() {
   static const std::map<std::string, std::map<std::string, bool>> flags{
     {"serve", {{"migrate", false}}},
+    {"worker", {{"migrate", false}}},
     {"migrate", {{"check", false}}},
     {"import-catalog", {}},
     {"token", {{"role", true}, {"retailer", true}, {"ttl", true}, {"subject", true}}},

@@ -11,7 +11,7 @@
 namespace khaacho::app {
 
 struct command_line {
-  std::string command;                    ///< serve, migrate, import-catalog, token
+  std::string command;                    ///< serve, worker, migrate, import-catalog, token
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;  ///< the command's own flags
   std::vector<std::pair<std::string, std::string>> overrides;  ///< config keys

@@ -9,6 +9,10 @@ namespace khaacho::app {
 /// API + pipeline until SIGINT/SIGTERM.
 int run_serve(const command_line& cl, const config::settings& s);
 
+/// Pipeline only (no public API; /healthz, /readyz, /metrics on http.port)
+/// until SIGINT/SIGTERM; joins the cluster when REDIS_URL is set.
+int run_worker(const command_line& cl, const config::settings& s);
+
 /// Applies pending migrations (or with --check only reports them).
 int run_migrate(const command_line& cl, const config::settings& s);
 

@@ -23,4 +23,13 @@ caf::expected<db::pg_connection> open_database(const config::settings& s, bool l
 /// The migration files of database.migrations-dir.
 caf::expected<std::vector<model::migration_file>> load_migrations(const config::settings& s);
 
+/// BLOCKS until the database answers (up to database.startup-wait) and the
+/// schema is current, migrating first when `migrate` or database.migrate-on-start
+/// allows it. Answers the migration files (for the readiness probe).
+caf::expected<std::vector<model::migration_file>> prepare_schema(const config::settings& s,
+                                                                 bool migrate);
+
+/// node.id, or the host name when it is empty.
+std::string node_name(const config::settings& s);
+
 }  // namespace khaacho::app

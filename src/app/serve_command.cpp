@@ -22,6 +22,7 @@
 #include "adapters/auth/token_verifier.hpp"
 #include "adapters/storage/blob_storage.hpp"
 #include "adapters/db/migrator.hpp"
+#include "app/cluster_setup.hpp"
 #include "app/commands.hpp"
 #include "app/database_setup.hpp"
 #include "app/pipeline_stages.hpp"
@@ -36,6 +37,7 @@
 #include "http/review_routes.hpp"
 #include "http/webhook_routes.hpp"
 #include "services/backlog_gate.hpp"
+#include "services/cluster_view.hpp"
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/review_service.hpp"
@@ -44,54 +46,6 @@
 #include "services/webhook_service.hpp"
 
 namespace khaacho::app {
-
-namespace {
-
-std::string node_name(const config::settings& s) {
-  if (!s.node.id.empty())
-    return s.node.id;
-  char host[256] = {0};
-  if (gethostname(host, sizeof(host) - 1) != 0)
-    return "node";
-  return host;
-}
-
-/// Blocks until the schema is current (migrating if allowed). Returns the
-/// migration files for the readiness probe, or an exit code.
-caf::expected<std::vector<model::migration_file>> prepare_schema(const command_line& cl,
-                                                                 const config::settings& s) {
-  auto files = load_migrations(s);
-  if (!files)
-    return files.error();
-  auto conn = open_database(s, true);
-  auto give_up = std::chrono::steady_clock::now() + s.database.startup_wait;
-  while (!conn && is_transient(conn.error()) && std::chrono::steady_clock::now() < give_up) {
-    log::warn("waiting for the database", {{"reason", describe(conn.error())}});
-    std::this_thread::sleep_for(std::chrono::seconds{1});
-    conn = open_database(s, true);
-  }
-  if (!conn)
-    return conn.error();
-  if (s.database.migrate_on_start || cl.options.count("migrate")) {
-    auto report = db::migrate(*conn, *files);
-    if (!report)
-      return report.error();
-    for (const auto& name : report->applied)
-      log::info("migration applied", {{"migration", name}});
-    return files;
-  }
-  auto plan = db::check_schema(*conn, *files);
-  if (!plan)
-    return plan.error();
-  if (!plan->pending.empty())
-    return caf::make_error(errc::schema_out_of_date,
-                           std::to_string(plan->pending.size())
-                             + " migrations pending (first: " + plan->pending.front().name
-                             + "); run `khaacho migrate` or start with --migrate");
-  return files;
-}
-
-}  // namespace
 
 int run_serve(const command_line& cl, const config::settings& s) {
   // Block the stop signals in every thread started from here on; main waits
@@ -105,7 +59,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   auto node = node_name(s);
   log::info("starting", {{"node", node}, {"version", KHAACHO_VERSION},
                          {"database", db::redact_url(s.database.url)}});
-  auto files = prepare_schema(cl, s);
+  auto files = prepare_schema(s, cl.options.count("migrate") > 0);
   if (!files) {
     log::error("cannot start", {{"reason", describe(files.error())}});
     return 1;
@@ -147,6 +101,11 @@ int run_serve(const command_line& cl, const config::settings& s) {
   auto watcher = sys.spawn<caf::detached>(
     catalog_watcher, catalog_watcher_config{db, catalog, s.normalize.catalog_poll});
   auto stages = production_stages(sys, pool, s, node, catalog);
+  auto cluster = start_cluster(sys, s, node, "serve", advertised_address(s));
+  if (!cluster) {
+    log::error("cannot start", {{"reason", describe(cluster.error())}});
+    return 2;
+  }
   if (!s.pipeline.enabled) {
     log::info("pipeline disabled on this node (pipeline.enabled=false): uploads wait for another"
               " node to claim them");
@@ -155,29 +114,35 @@ int run_serve(const command_line& cl, const config::settings& s) {
     for (const auto& m : missing)
       list += (list.empty() ? "" : ", ") + m;
     log::warn("pipeline not started: no implementation yet for stages", {{"stages", list}});
-  } else if (auto started = start_pipeline(sys, pool, s, node, std::move(stages)); !started) {
+  } else if (auto started = start_pipeline(sys, pool, s, node, std::move(stages),
+                                           *cluster ? (*cluster)->for_pipeline() : pipeline_cluster{});
+             !started) {
     log::error("cannot start", {{"reason", describe(started.error())}});
     return 1;
   } else {
     pipe = std::move(*started);
   }
   caf::actor registry = pipe ? pipe->registry : caf::actor{};
+  caf::actor link = *cluster ? (*cluster)->link : caf::actor{};
+  if (*cluster)
+    join_cluster(**cluster, registry);
+  // A stored order goes to the stream in cluster mode (any node may take
+  // it), else straight to this node's registry.
+  auto order_ready = [registry, link](const std::string& order_id) {
+    if (link)
+      caf::anon_send(link, publish_atom::value, order_id);
+    else if (registry)
+      caf::anon_send(registry, accepted_atom::value, order_id);
+  };
   caf::actor webhook_out;  // runs whether or not this node processes orders
   if (s.webhooks.enabled)
     webhook_out = sys.spawn<caf::detached>(webhook_sender,
                                            webhook_sender_config{db, node, s.webhooks});
 
   auth::token_verifier verifier{s.auth.jwt_secret};
-  services::upload_service uploads{db, **storage, s.http.duplicate_window,
-                                   [registry](const std::string& order_id) {
-                                     if (registry)
-                                       caf::anon_send(registry, accepted_atom::value, order_id);
-                                   }};
+  services::upload_service uploads{db, **storage, s.http.duplicate_window, order_ready};
   services::order_queries queries{db};
-  services::review_service reviews{db, [registry](const std::string& order_id) {
-                                     if (registry)
-                                       caf::anon_send(registry, accepted_atom::value, order_id);
-                                   }};
+  services::review_service reviews{db, order_ready};
   services::rate_limiter limiter{s.http.retailer_rate, static_cast<double>(s.http.retailer_burst)};
   services::inflight_gate uploads_in_flight{s.http.max_in_flight_uploads};
   services::backlog_gate backlog{db, s.node.max_backlog};
@@ -208,7 +173,9 @@ int run_serve(const command_line& cl, const config::settings& s) {
   services::pipeline_control control{sys, pipe ? &*pipe : nullptr, std::chrono::seconds{5}};
   services::admin_queries admin_reads{db};
   services::audit_log audit{db};
-  http::add_admin_routes(server.routes(), {&verifier, &control, &admin_reads, &audit, node});
+  services::cluster_view cluster_nodes{sys, link, std::chrono::seconds{5}};
+  http::add_admin_routes(server.routes(),
+                         {&verifier, &control, &admin_reads, &audit, node, &cluster_nodes});
   services::webhook_service webhooks{db};
   http::add_webhook_routes(server.routes(), {&verifier, &webhooks, s.webhooks.allow_insecure});
   auto port = server.bind(s.http.host, static_cast<int>(s.http.port));
@@ -216,6 +183,8 @@ int run_serve(const command_line& cl, const config::settings& s) {
     log::error("cannot start", {{"reason", describe(port.error())}});
     if (pipe)
       stop_pipeline(sys, *pipe, std::chrono::seconds{1});
+    if (*cluster)
+      stop_cluster(sys, **cluster, std::chrono::seconds{1});
     caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);
@@ -239,6 +208,8 @@ int run_serve(const command_line& cl, const config::settings& s) {
     std::fflush(stdout);
     std::_Exit(0);
   }
+  if (*cluster)
+    stop_cluster(sys, **cluster, std::chrono::seconds{2});
   caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);

@@ -75,6 +75,11 @@ void handle_actors(const admin_routes_deps& d, const httplib::Request& req,
   auto filter = actor_filter_of(req, res);
   if (!filter)
     return;
+  auto scope = param(req, "scope").value_or("node");
+  if (scope != "node" && scope != "cluster")
+    return send_error(res, 400, "invalid_request", "scope must be node or cluster");
+  if (scope == "cluster" && send_cluster_actors(d, *filter, res))
+    return;
   json_object body;
   body.add("node", d.node);
   if (!d.control->enabled()) {
@@ -239,6 +244,7 @@ void add_admin_read_routes(httplib::Server& server, const admin_routes_deps& dep
 
 void add_admin_routes(httplib::Server& server, const admin_routes_deps& deps) {
   add_admin_read_routes(server, deps);
+  add_admin_cluster_routes(server, deps);
   add_admin_action_routes(server, deps);
 }
 

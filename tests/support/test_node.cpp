@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -13,6 +14,7 @@
 #include "actors/db_pool.hpp"
 #include "actors/pipeline.hpp"
 #include "adapters/db/pg_connection.hpp"
+#include "app/cluster_setup.hpp"
 #include "common/errc.hpp"
 #include "common/log.hpp"
 
@@ -49,6 +51,9 @@ int run_test_node() {
   auto url = env_str("DATABASE_URL");
   auto latency = std::chrono::milliseconds{env_int("KHAACHO_TEST_LATENCY_MS", 20)};
   auto fail_stage = env_str("KHAACHO_TEST_FAIL_STAGE");
+  // Each stage worker holds a database connection: tests that run three
+  // nodes at once keep within the server's max_connections with fewer.
+  auto workers = static_cast<size_t>(env_int("KHAACHO_TEST_WORKERS", 8));
 
   config::settings s;
   s.database.url = url;
@@ -73,7 +78,7 @@ int run_test_node() {
   std::map<std::string, stage_factory> stages;
   for (const char* name : pipeline_stages) {
     std::string stage = name;
-    stages[stage] = [&sys, stage, node, url, latency, fail_stage]() {
+    stages[stage] = [&sys, stage, node, url, latency, fail_stage, workers]() {
       return spawn_blocking_stage(sys, stage, [=]() -> stage_function {
         // One connection per worker, opened once (like a TessBaseAPI).
         auto conn = std::make_shared<std::unique_ptr<db::pg_connection>>();
@@ -99,18 +104,67 @@ int run_test_node() {
             return stage_failure(errc::upstream_unavailable, "first attempt fails");
           return stage_result{};
         };
-      }, 8);
+      }, workers);
     };
   }
-  auto p = start_pipeline(sys, pool, s, node, stages);
+  std::optional<app::cluster_node> cluster;
+  if (auto redis = env_str("REDIS_URL"); !redis.empty()) {
+    s.cluster.redis_url = redis;
+    s.cluster.heartbeat_interval = std::chrono::seconds{1};
+    auto c = app::start_cluster(sys, s, node, "worker", "");
+    if (!c || !*c) {
+      std::cerr << "cannot join the cluster\n";
+      return 1;
+    }
+    cluster = std::move(**c);
+  }
+  auto p = start_pipeline(sys, pool, s, node, stages,
+                          cluster ? cluster->for_pipeline() : pipeline_cluster{});
   if (!p) {
     std::cerr << "cannot start: " << describe(p.error()) << "\n";
     return 1;
   }
+  if (cluster)
+    app::join_cluster(*cluster, p->registry);
   std::cout << "NODE READY" << std::endl;
+  // Uploads to this node: each order is stored, then handed on exactly as
+  // serve's upload path does (to the stream, or to the local registry).
+  std::thread uploader;
+  if (auto uploads = env_int("KHAACHO_TEST_UPLOADS", 0); uploads > 0) {
+    auto every = std::chrono::milliseconds{env_int("KHAACHO_TEST_UPLOAD_EVERY_MS", 0)};
+    caf::actor link = cluster ? cluster->link : caf::actor{};
+    caf::actor registry = p->registry;
+    uploader = std::thread{[url, uploads, every, link, registry] {
+      auto conn = db::pg_connection::open(url);
+      if (!conn)
+        return;
+      for (int64_t i = 0; i < uploads; ++i) {
+        auto r = conn->exec("INSERT INTO uploaded_orders (id, retailer_id, image_key, image_url,"
+                            " image_content_type, image_size)"
+                            " VALUES (gen_random_uuid(), '0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11',"
+                            " 'orders/x_' || $1 || '.jpg', 'file:///x', 'image/jpeg', 1)"
+                            " RETURNING id::text AS id",
+                            db::pg_params(i));
+        if (!r || r->empty())
+          continue;
+        auto id = r->row(0).get<std::string>("id");
+        if (link)
+          caf::anon_send(link, publish_atom::value, id);
+        else
+          caf::anon_send(registry, accepted_atom::value, id);
+        if (every.count() > 0)
+          std::this_thread::sleep_for(every);
+      }
+      std::cout << "UPLOADS DONE" << std::endl;
+    }};
+  }
   int sig = 0;
   sigwait(&stop_signals, &sig);
+  if (uploader.joinable())
+    uploader.join();
   bool clean = stop_pipeline(sys, *p, std::chrono::seconds{10});
+  if (cluster)
+    app::stop_cluster(sys, *cluster, std::chrono::seconds{2});
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   std::cout << (clean ? "NODE STOPPED" : "NODE STOPPED LATE") << std::endl;
   return 0;

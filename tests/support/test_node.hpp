@@ -8,6 +8,11 @@
 //   KHAACHO_TEST_BACKOFF_MS  initial backoff of every stage (default 50)
 //   KHAACHO_TEST_LEASE_S     lease duration (default 5)
 //   KHAACHO_TEST_IN_FLIGHT   max in-flight orders (default 50)
+//   KHAACHO_TEST_WORKERS     workers (database connections) per stage (default 8)
+//   REDIS_URL                join the cluster (stream consumer, link, heartbeats every 1 s)
+//   KHAACHO_TEST_UPLOADS     store this many orders after start and hand each
+//                            on as serve's upload path does (stream or registry)
+//   KHAACHO_TEST_UPLOAD_EVERY_MS  pause between those uploads (default 0)
 // Every stage call counts itself in test_stage_effects (order, stage).
 #pragma once
 

@@ -4,8 +4,29 @@
 
 namespace khaacho::db {
 
-pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit) {
-  return {R"SQL(
+namespace {
+
+/// What a claim answers for each order it took (see claim_orders).
+constexpr const char* claim_returning = R"SQL(
+RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch, o.trace_id,
+  (extract(epoch FROM COALESCE(o.attempts_reset_at, o.created_at)) * 1000)::bigint AS round_started_ms,
+  GREATEST(0, (extract(epoch FROM (o.next_attempt_at - now())) * 1000)::bigint) AS wait_ms,
+  (SELECT COALESCE(json_object_agg(k.stage, k.output), '{}')::text
+     FROM order_stage_checkpoints k WHERE k.order_id = o.id) AS checkpoints,
+  (SELECT COALESCE(json_object_agg(a.stage, json_build_array(a.m, a.n)), '{}')::text
+     FROM (SELECT stage, max(attempt) AS m,
+                  count(*) FILTER (WHERE o.attempts_reset_at IS NULL
+                                      OR started_at >= o.attempts_reset_at) AS n
+           FROM order_stage_attempts WHERE order_id = o.id GROUP BY stage) a) AS attempts
+)SQL";
+
+}  // namespace
+
+pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit,
+                          std::chrono::milliseconds unowned_min_age) {
+  // An unowned order younger than $4 ms is left alone: in cluster mode the
+  // stream hands it to some node, and this claim only rescues orphans.
+  return {std::string{R"SQL(
 WITH fair AS (
   -- Oldest first within a retailer, round-robin across retailers: one
   -- retailer's batch of 500 photos cannot hold back another's single order.
@@ -13,7 +34,10 @@ WITH fair AS (
     SELECT id, created_at,
            row_number() OVER (PARTITION BY retailer_id ORDER BY created_at) AS turn
     FROM uploaded_orders
-    WHERE status = 'PROCESSING' AND (owner_node IS NULL OR lease_expires_at < now())) w
+    WHERE status = 'PROCESSING'
+      AND ((owner_node IS NULL AND ($4::bigint = 0 OR COALESCE(attempts_reset_at, created_at)
+                                      < now() - make_interval(secs => ($4::bigint / 1000.0)::float8)))
+           OR lease_expires_at < now())) w
   ORDER BY turn, created_at
   LIMIT $3::int * 2),
 c AS (
@@ -25,19 +49,27 @@ c AS (
 UPDATE uploaded_orders o
 SET owner_node = $1, lease_expires_at = now() + make_interval(secs => $2::int),
     lease_epoch = o.lease_epoch + 1
-FROM c WHERE o.id = c.id
-RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch, o.trace_id,
-  (extract(epoch FROM COALESCE(o.attempts_reset_at, o.created_at)) * 1000)::bigint AS round_started_ms,
-  GREATEST(0, (extract(epoch FROM (o.next_attempt_at - now())) * 1000)::bigint) AS wait_ms,
-  (SELECT COALESCE(json_object_agg(k.stage, k.output), '{}')::text
-     FROM order_stage_checkpoints k WHERE k.order_id = o.id) AS checkpoints,
-  (SELECT COALESCE(json_object_agg(a.stage, json_build_array(a.m, a.n)), '{}')::text
-     FROM (SELECT stage, max(attempt) AS m,
-                  count(*) FILTER (WHERE o.attempts_reset_at IS NULL
-                                      OR started_at >= o.attempts_reset_at) AS n
-           FROM order_stage_attempts WHERE order_id = o.id GROUP BY stage) a) AS attempts
-)SQL",
-          pg_params(node, static_cast<int64_t>(lease.count()), limit)};
+FROM c WHERE o.id = c.id)SQL"} + claim_returning,
+          pg_params(node, static_cast<int64_t>(lease.count()), limit,
+                    static_cast<int64_t>(unowned_min_age.count()))};
+}
+
+pg_statement claim_orders_by_id(const std::string& node, std::chrono::seconds lease,
+                                const std::vector<std::string>& order_ids) {
+  pg_array_literal ids;
+  for (const auto& id : order_ids)
+    ids.add(id);
+  return {std::string{R"SQL(
+WITH c AS (
+  SELECT id FROM uploaded_orders
+  WHERE id = ANY($3::uuid[])
+    AND status = 'PROCESSING' AND (owner_node IS NULL OR lease_expires_at < now())
+  FOR UPDATE SKIP LOCKED)
+UPDATE uploaded_orders o
+SET owner_node = $1, lease_expires_at = now() + make_interval(secs => $2::int),
+    lease_epoch = o.lease_epoch + 1
+FROM c WHERE o.id = c.id)SQL"} + claim_returning,
+          pg_params(node, static_cast<int64_t>(lease.count()), ids.release())};
 }
 
 pg_statement order_trace_id(const std::string& order_id) {

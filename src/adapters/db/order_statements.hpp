@@ -18,7 +18,17 @@ namespace khaacho::db {
 /// retailer_id, lease_epoch, round_started_ms, wait_ms, checkpoints (JSON
 /// object stage → output), attempts (JSON object stage → [max attempt no,
 /// attempts this round]), trace_id (W3C trace id of the upload, or NULL).
-pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit);
+/// `unowned_min_age` > 0 (cluster mode) skips unowned orders younger than
+/// that (counted from upload, or from the retry or review that resumed
+/// them): the stream distributes those, this claim rescues orphans.
+pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, int64_t limit,
+                          std::chrono::milliseconds unowned_min_age = std::chrono::milliseconds{0});
+
+/// Claims those of `order_ids` that are PROCESSING and unowned or whose
+/// lease expired (cluster mode: the orders of stream entries). Rows as
+/// claim_orders; an order another node holds is simply absent.
+pg_statement claim_orders_by_id(const std::string& node, std::chrono::seconds lease,
+                                const std::vector<std::string>& order_ids);
 
 /// The order's trace id (column trace_id, NULL for none). Row: trace_id.
 pg_statement order_trace_id(const std::string& order_id);
