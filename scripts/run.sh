@@ -16,6 +16,9 @@
 #   JWT_SECRET        token secret (default: generated once into .local/jwt_secret)
 #   PORT              HTTP port (default 8080, from config/khaacho.conf)
 #   KHAACHO_BUILD_DIR build folder (default build/)
+#   KHAACHO_DEV_TOKENS true (default here) gives the page at / a button that
+#                     mints retailer tokens for anyone who can reach the
+#                     server (auth.dev-tokens); false turns it off
 #
 # As root, PostgreSQL runs as the system user khaacho-pg (initdb refuses
 # root). If that user cannot reach .local/ (a parent folder such as /root is
@@ -165,9 +168,18 @@ if [[ -z $sample ]]; then
   sample_note="(no sample image in data/samples: replace ./photo.jpg with a photo of an order list)"
 fi
 
+# ---- development tokens: on for this local setup unless turned off; serve
+# logs a warning while they are on.
+export KHAACHO_DEV_TOKENS="${KHAACHO_DEV_TOKENS:-true}"
+page_note="paste the token below"
+if [[ $KHAACHO_DEV_TOKENS == true ]]; then
+  page_note="press \"Get a development token\" (anyone who can reach this port can; KHAACHO_DEV_TOKENS=false turns it off)"
+fi
+
 cat <<EOF
 
 khaacho is starting on http://localhost:$http_port  (Ctrl-C stops it)
+  the page:  http://localhost:$http_port/  - $page_note
   health:    curl http://localhost:$http_port/healthz
   ready:     curl http://localhost:$http_port/readyz
 

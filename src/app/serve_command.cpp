@@ -34,10 +34,13 @@
 #include "http/http_server.hpp"
 #include "http/metrics_routes.hpp"
 #include "http/order_routes.hpp"
+#include "http/retailer_routes.hpp"
 #include "http/review_routes.hpp"
 #include "http/webhook_routes.hpp"
 #include "services/backlog_gate.hpp"
+#include "services/dev_tokens.hpp"
 #include "services/cluster_view.hpp"
+#include "services/order_images.hpp"
 #include "services/order_queries.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/review_service.hpp"
@@ -166,6 +169,15 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);
   http::add_review_routes(server.routes(), http::review_routes_deps{&verifier, &reviews, catalog.get()});
+  services::order_images images{db, **storage};
+  std::optional<services::dev_token_issuer> dev_tokens;
+  if (s.auth.dev_tokens) {
+    dev_tokens.emplace(s.auth.jwt_secret);
+    log::warn("auth.dev-tokens is on: POST /api/dev/token gives anyone who can reach this server"
+              " a retailer token; for development only");
+  }
+  http::add_retailer_routes(server.routes(),
+                            {&verifier, &images, dev_tokens ? &*dev_tokens : nullptr});
   services::runtime_metrics runtime_gauges{sys, pool, pipe ? pipe->gates : std::vector<gate_actor>{}};
   http::add_metrics_routes(server.routes(), {s.metrics.token, [&runtime_gauges](metrics::text_writer& out) {
                                                runtime_gauges.collect(out);

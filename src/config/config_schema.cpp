@@ -206,6 +206,8 @@ std::vector<config_key> build_schema() {
     [](const std::string& x) -> std::string {
       return x.size() >= 32 ? "" : "must be at least 32 bytes long";
     }, true));
+  k.push_back(make_key<bool>("auth.dev-tokens", [](settings& s) -> bool& { return s.auth.dev_tokens; },
+    "KHAACHO_DEV_TOKENS", "development only: POST /api/dev/token gives anyone a retailer token"));
   // storage
   k.push_back(make_key<std::string>("storage.backend", [](settings& s) -> std::string& { return s.storage.backend; },
     "", "where images are kept", one_of({"local", "gcs"})));

@@ -64,6 +64,9 @@ struct node_settings {
 
 struct auth_settings {
   std::string jwt_secret;  ///< JWT_SECRET; secret, never logged
+  /// Development only: POST /api/dev/token mints retailer tokens for anyone
+  /// who can reach the server (off: the dev routes answer 404).
+  bool dev_tokens = false;
 };
 
 struct storage_settings {

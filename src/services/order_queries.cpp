@@ -29,10 +29,11 @@ SELECT json_build_object(
       'reviewReason', i.review_reason,
       'shortfall', i.shortfall,
       'allocations', COALESCE((
-        SELECT json_agg(json_build_object('wholesalerId', a.wholesaler_id, 'quantity', a.quantity,
-                                          'unit', COALESCE(a.unit, p.unit))
+        SELECT json_agg(json_build_object('wholesalerId', a.wholesaler_id, 'wholesalerName', w.name,
+                                          'quantity', a.quantity, 'unit', COALESCE(a.unit, p.unit))
                         ORDER BY a.rank, a.wholesaler_id)
-        FROM order_item_allocations a WHERE a.item_id = i.id), '[]'::json))
+        FROM order_item_allocations a LEFT JOIN wholesalers w ON w.id = a.wholesaler_id
+        WHERE a.item_id = i.id), '[]'::json))
       ORDER BY i.line_no)
     FROM uploaded_order_items i LEFT JOIN products p ON p.id = i.product_id
     WHERE i.order_id = o.id), '[]'::json),
@@ -40,6 +41,7 @@ SELECT json_build_object(
     SELECT json_agg(json_build_object(
       'id', r.id,
       'wholesalerId', r.wholesaler_id,
+      'wholesalerName', (SELECT w.name FROM wholesalers w WHERE w.id = r.wholesaler_id),
       'revision', r.revision,
       'status', r.status,
       'items', r.items,

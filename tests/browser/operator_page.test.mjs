@@ -9,24 +9,11 @@
 //   KHAACHO_BINARY             the khaacho binary (default build/khaacho)
 //   KHAACHO_SCREENSHOT         where to save a screenshot (optional)
 //   KHAACHO_CHROMIUM           the browser (default /usr/bin/chromium)
-import { spawn, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchBrowser, runBrowserTest, waitFor } from './harness.mjs';
 
-const adminUrl = process.env.KHAACHO_TEST_PG_ADMIN_URL;
-if (!adminUrl) {
-  console.error('KHAACHO_TEST_PG_ADMIN_URL is not set: run through scripts/test.sh');
-  process.exit(1);
-}
-const binary = process.env.KHAACHO_BINARY || 'build/khaacho';
 const retailer = '0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- a tiny PNG encoder: a blank page is a real image OCR reads as empty.
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -69,61 +56,11 @@ function corruptPng() {
     chunk('IEND', Buffer.alloc(0))]);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function psql(sql) {
-  execFileSync('psql', [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: 'pipe' });
-}
-
-async function waitFor(what, check, timeoutMs = 60000) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what + ': ' + last);
-    await sleep(100);
-  }
-}
-
-const dbName = 'khaacho_browser_' + randomBytes(6).toString('hex');
-const storage = mkdtempSync(join(tmpdir(), 'khaacho-browser-'));
-const secret = randomBytes(32).toString('hex');
-let server;
-let browser;
-let serverLog = '';
-
-async function main() {
-  psql(`CREATE DATABASE ${dbName}`);
-  const dbUrl = adminUrl.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET: secret,
-    KHAACHO_STORAGE_ROOT: storage, LOG_LEVEL: 'warn' };
-  const token = (role, extra = []) =>
-    execFileSync(binary, ['token', '--role', role, '--subject', 'browser-' + role, ...extra],
-      { env }).toString().trim();
-  const admin = token('admin');
-  const shop = token('retailer', ['--retailer', retailer]);
-
-  server = spawn(binary, ['serve', '--migrate', '--http.host=127.0.0.1', `--http.port=${port}`,
-    '--pipeline.enabled=true', '--pipeline.claim-interval=200ms'], { env });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitFor('the server to be ready', async () => (await fetch(base + '/readyz')).ok);
+await runBrowserTest('operator page', async (server) => {
+  await server.start();
+  const base = server.base;
+  const admin = server.token('admin');
+  const shop = server.token('retailer', ['--retailer', retailer]);
 
   const api = async (method, path, body, tok = admin) => {
     const res = await fetch(base + path, { method, body, headers: { Authorization: 'Bearer ' + tok } });
@@ -143,79 +80,57 @@ async function main() {
   const failed = await upload(corruptPng(), 'broken.png');
   await waitFor('the corrupt order to fail', async () => (await statusOf(failed)) === 'FAILED');
 
-  browser = await chromium.launch({
-    executablePath: process.env.KHAACHO_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(base + '/admin');
-  await page.fill('#token', admin);
-  await page.click('#token-form button[type=submit]');
-  await page.waitForSelector('#pipeline:text("running")');
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('khaacho.admin.token') !== null), true);
-
-  // Pause OCR from the page: new orders then wait in flight at its gate.
-  await page.click('#gates tr[data-stage="ocr"] button[data-action="pause"]');
-  await page.waitForSelector('#gates tr[data-stage="ocr"] button[data-action="resume"]');
-  const waiting = [await upload(blankPng(400, 300, 1), 'a.png'), await upload(blankPng(400, 300, 2), 'b.png')];
-  for (const id of waiting)
-    await page.waitForSelector(`#actors tr[data-order-id="${id}"][data-state="waiting"]`, { timeout: 15000 });
-  assert.match(await page.textContent(`#actors tr[data-order-id="${waiting[0]}"]`), /ocr/);
-  assert.match(await page.textContent(`#actors tr[data-order-id="${waiting[0]}"]`), /stage paused/);
-
-  // The failure is listed with its reason and a retry button.
-  const failureRow = `#failures tr[data-order-id="${failed}"]`;
-  await page.waitForSelector(failureRow);
-  if (process.env.KHAACHO_SCREENSHOT)
-    await page.screenshot({ path: process.env.KHAACHO_SCREENSHOT, fullPage: true });
-  const attemptsBefore = (await api('GET', '/admin/actors/' + failed)).json.attempts.length;
-  assert.equal(attemptsBefore, 1);
-  await page.click(`${failureRow} button[data-action="retry"]`);
-  await page.waitForFunction(() => /^retry /.test(document.getElementById('message').textContent));
-  assert.match(await page.textContent('#message'), /^retry .*: PROCESSING$/);
-  assert.equal(await page.getAttribute('#message', 'class'), 'ok');
-  assert.notEqual(await statusOf(failed), 'FAILED');
-  // Retried, it is in flight again (OCR is still paused) with its next attempt.
-  const retriedRow = `#actors tr[data-order-id="${failed}"]`;
-  await page.waitForSelector(retriedRow, { timeout: 15000 });
-  const cells = await page.$$eval(`${retriedRow} td`, (tds) => tds.map((td) => td.textContent));
-  assert.equal(cells[3], '2', 'the attempt counter moved: ' + cells.join(' | '));
-
-  // Resume from the page: nothing was lost while OCR was held.
-  await page.click('#gates tr[data-stage="ocr"] button[data-action="resume"]');
-  for (const id of [...waiting, failed])
-    await waitFor('order ' + id + ' to finish', async () => (await statusOf(id)) !== 'PROCESSING');
-  const after = (await api('GET', '/admin/actors/' + failed)).json;
-  assert.equal(after.attempts.length, 2, JSON.stringify(after.attempts));
-  await page.waitForSelector('#actors td.empty');
-  // The page shows the audit of what was clicked.
-  await page.waitForFunction(() => document.querySelectorAll('#audit tbody tr').length >= 3);
-  const audit = await page.textContent('#audit');
-  for (const action of ['pause', 'retry', 'resume']) assert.match(audit, new RegExp(action));
-  assert.deepEqual(pageErrors, []);
-  console.log('operator page: ok');
-}
-
-let status = 0;
-try {
-  await main();
-} catch (e) {
-  status = 1;
-  console.error(e);
-  console.error('--- server output ---\n' + serverLog.slice(-4000));
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => { server.on('exit', r); setTimeout(r, 10000); });
-  }
+  const browser = await launchBrowser();
   try {
-    psql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  } catch (e) {
-    console.error('could not drop ' + dbName + ': ' + e);
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(base + '/admin');
+    await page.fill('#token', admin);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#pipeline:text("running")');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('khaacho.admin.token') !== null), true);
+
+    // Pause OCR from the page: new orders then wait in flight at its gate.
+    await page.click('#gates tr[data-stage="ocr"] button[data-action="pause"]');
+    await page.waitForSelector('#gates tr[data-stage="ocr"] button[data-action="resume"]');
+    const waiting = [await upload(blankPng(400, 300, 1), 'a.png'), await upload(blankPng(400, 300, 2), 'b.png')];
+    for (const id of waiting)
+      await page.waitForSelector(`#actors tr[data-order-id="${id}"][data-state="waiting"]`, { timeout: 15000 });
+    assert.match(await page.textContent(`#actors tr[data-order-id="${waiting[0]}"]`), /ocr/);
+    assert.match(await page.textContent(`#actors tr[data-order-id="${waiting[0]}"]`), /stage paused/);
+
+    // The failure is listed with its reason and a retry button.
+    const failureRow = `#failures tr[data-order-id="${failed}"]`;
+    await page.waitForSelector(failureRow);
+    if (process.env.KHAACHO_SCREENSHOT)
+      await page.screenshot({ path: process.env.KHAACHO_SCREENSHOT, fullPage: true });
+    const attemptsBefore = (await api('GET', '/admin/actors/' + failed)).json.attempts.length;
+    assert.equal(attemptsBefore, 1);
+    await page.click(`${failureRow} button[data-action="retry"]`);
+    await page.waitForFunction(() => /^retry /.test(document.getElementById('message').textContent));
+    assert.match(await page.textContent('#message'), /^retry .*: PROCESSING$/);
+    assert.equal(await page.getAttribute('#message', 'class'), 'ok');
+    assert.notEqual(await statusOf(failed), 'FAILED');
+    // Retried, it is in flight again (OCR is still paused) with its next attempt.
+    const retriedRow = `#actors tr[data-order-id="${failed}"]`;
+    await page.waitForSelector(retriedRow, { timeout: 15000 });
+    const cells = await page.$$eval(`${retriedRow} td`, (tds) => tds.map((td) => td.textContent));
+    assert.equal(cells[3], '2', 'the attempt counter moved: ' + cells.join(' | '));
+
+    // Resume from the page: nothing was lost while OCR was held.
+    await page.click('#gates tr[data-stage="ocr"] button[data-action="resume"]');
+    for (const id of [...waiting, failed])
+      await waitFor('order ' + id + ' to finish', async () => (await statusOf(id)) !== 'PROCESSING');
+    const after = (await api('GET', '/admin/actors/' + failed)).json;
+    assert.equal(after.attempts.length, 2, JSON.stringify(after.attempts));
+    await page.waitForSelector('#actors td.empty');
+    // The page shows the audit of what was clicked.
+    await page.waitForFunction(() => document.querySelectorAll('#audit tbody tr').length >= 3);
+    const audit = await page.textContent('#audit');
+    for (const action of ['pause', 'retry', 'resume']) assert.match(audit, new RegExp(action));
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close().catch(() => {});
   }
-  rmSync(storage, { recursive: true, force: true });
-}
-process.exit(status);
+});
