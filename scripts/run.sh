@@ -172,7 +172,7 @@ fi
 # logs a warning while they are on.
 export KHAACHO_DEV_TOKENS="${KHAACHO_DEV_TOKENS:-true}"
 page_note="paste the token below"
-if [[ $KHAACHO_DEV_TOKENS == true ]]; then
+if [[ ${KHAACHO_DEV_TOKENS,,} =~ ^(true|yes|on|1)$ ]]; then
   page_note="press \"Get a development token\" (anyone who can reach this port can; KHAACHO_DEV_TOKENS=false turns it off)"
 fi
 
