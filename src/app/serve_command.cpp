@@ -166,6 +166,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.uploads_in_flight = &uploads_in_flight;
   deps.backlog = &backlog;
   deps.limits.max_image_bytes = s.http.max_upload_bytes;
+  deps.limits.max_image_pixels = s.http.max_image_pixels;
   deps.limits.deadline = s.http.upload_deadline;
   http::add_order_routes(server.routes(), deps);
   http::add_review_routes(server.routes(), http::review_routes_deps{&verifier, &reviews, catalog.get()});

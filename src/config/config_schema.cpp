@@ -158,6 +158,8 @@ std::vector<config_key> build_schema() {
     "PORT", "HTTP port (0 picks a free port and logs it)", between(int64_t{0}, int64_t{65535})));
   k.push_back(make_key<int64_t>("http.max-upload-bytes", [](settings& s) -> int64_t& { return s.http.max_upload_bytes; },
     "", "largest accepted image", between(int64_t{1024}, int64_t{1} << 30)));
+  k.push_back(make_key<int64_t>("http.max-image-pixels", [](settings& s) -> int64_t& { return s.http.max_image_pixels; },
+    "", "largest width x height an uploaded image may declare", between(int64_t{1}, int64_t{1} << 40)));
   k.push_back(make_key<int64_t>("http.threads", [](settings& s) -> int64_t& { return s.http.threads; },
     "", "HTTP worker threads", between(int64_t{1}, int64_t{1024})));
   k.push_back(make_key<seconds>("http.read-timeout", [](settings& s) -> seconds& { return s.http.read_timeout; },

@@ -27,6 +27,9 @@ struct http_settings {
   std::string host = "0.0.0.0";
   int64_t port = 8080;
   int64_t max_upload_bytes = 10 * 1024 * 1024;
+  /// Largest width x height an image may declare (decompression bombs: a
+  /// small file announcing a huge picture is refused before any decoding).
+  int64_t max_image_pixels = 64'000'000;
   int64_t threads = 8;
   /// A client that sends nothing for this long is dropped (slowloris).
   seconds read_timeout{10};

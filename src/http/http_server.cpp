@@ -10,6 +10,7 @@
 #include "common/digest.hpp"
 #include "common/errc.hpp"
 #include "common/log.hpp"
+#include "http/deadline_server.hpp"
 #include "http/error_response.hpp"
 #include "http/request_metrics.hpp"
 
@@ -21,7 +22,11 @@ constexpr int listen_backlog = 1024;
 
 }  // namespace
 
-http_server::http_server(options opts) : server_(std::make_unique<httplib::Server>()) {
+// A request's line and headers must arrive within the read timeout as a
+// whole, not just a byte per read timeout (slowloris).
+http_server::http_server(options opts)
+  : server_(std::make_unique<deadline_server>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(opts.read_timeout))) {
   server_->new_task_queue = [threads = opts.threads] {
     return new httplib::ThreadPool(static_cast<size_t>(std::max(1, threads)));
   };
@@ -44,6 +49,7 @@ http_server::http_server(options opts) : server_(std::make_unique<httplib::Serve
   // Every exchange gets an id before routing: error bodies and log lines
   // carry it, and clients can quote it.
   server_->set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    deadline_server::headers_complete();
     request_started();
     res.set_header(request_id_header, random_token(12));
     return httplib::Server::HandlerResponse::Unhandled;
@@ -57,6 +63,8 @@ http_server::http_server(options opts) : server_(std::make_unique<httplib::Serve
       return;
     if (res.status == 404)
       send_error(res, 404, "not_found", "no such resource");
+    else if (res.status == 413)
+      send_error(res, 413, "payload_too_large", "the request body is too large");
     else if (res.status == 405)
       send_error(res, 405, "invalid_request", "method not allowed");
     else if (res.status >= 400 && res.status < 500)

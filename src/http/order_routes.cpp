@@ -157,6 +157,13 @@ void handle_upload(const order_routes_deps& d, const httplib::Request& req,
   if (!info)
     return send_error(res, 415, "unsupported_media_type",
                       "the image must be a JPEG, PNG or WebP file");
+  // A few bytes can declare gigapixels: refuse by the header, before anything
+  // (OCR, the page) would decode it.
+  if (uint64_t{info->width} * info->height > static_cast<uint64_t>(d.limits.max_image_pixels))
+    return send_error(res, 413, "payload_too_large",
+                      "the image is " + std::to_string(info->width) + " x "
+                        + std::to_string(info->height) + " pixels; at most "
+                        + std::to_string(d.limits.max_image_pixels) + " are accepted");
 
   services::upload_request up;
   up.retailer_id = *retailer;

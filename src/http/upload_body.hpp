@@ -16,6 +16,9 @@ namespace khaacho::http {
 
 struct upload_limits {
   int64_t max_image_bytes = 10 * 1024 * 1024;
+  /// Largest width x height the image's header may declare (checked by the
+  /// route after sniffing, before the image is stored or decoded).
+  int64_t max_image_pixels = 64'000'000;
   /// Everything that is not the image (other fields, part headers, boundaries).
   int64_t max_overhead_bytes = 64 * 1024;
   /// The whole body must arrive within this (slow clients cannot hold a thread).
