@@ -19,6 +19,10 @@
 #   KHAACHO_DEV_TOKENS true (default here) gives the page at / a button that
 #                     mints retailer tokens for anyone who can reach the
 #                     server (auth.dev-tokens); false turns it off
+#   HOST              address to bind (default here: 127.0.0.1 while
+#                     development tokens are on, so only this machine can
+#                     mint them; set HOST=0.0.0.0 to use the page from a
+#                     phone on your network, knowing anyone there can too)
 #
 # As root, PostgreSQL runs as the system user khaacho-pg (initdb refuses
 # root). If that user cannot reach .local/ (a parent folder such as /root is
@@ -173,7 +177,8 @@ fi
 export KHAACHO_DEV_TOKENS="${KHAACHO_DEV_TOKENS:-true}"
 page_note="paste the token below"
 if [[ ${KHAACHO_DEV_TOKENS,,} =~ ^(true|yes|on|1)$ ]]; then
-  page_note="press \"Get a development token\" (anyone who can reach this port can; KHAACHO_DEV_TOKENS=false turns it off)"
+  export HOST="${HOST:-127.0.0.1}"
+  page_note="press \"Get a development token\" (anyone who can reach $HOST:$http_port can; KHAACHO_DEV_TOKENS=false turns it off)"
 fi
 
 cat <<EOF
