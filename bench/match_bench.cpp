@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lib/catalog_csv.hpp"
 #include "model/catalog_index.hpp"
 #include "model/catalog_records.hpp"
 #include "model/match_terms.hpp"
@@ -172,34 +173,7 @@ std::string write_item(const catalog_product& p, std::mt19937& rng) {
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
 
-std::vector<catalog_product> load_catalog(const std::string& dir) {
-  std::string text = read_file(dir + "/products.csv");
-  auto parsed = parse_products(text);
-  for (const auto& e : parsed.errors)
-    std::fprintf(stderr, "%s\n", e.c_str());
-  std::vector<catalog_product> out;
-  out.reserve(parsed.records.size());
-  for (auto& r : parsed.records) {
-    catalog_product p;
-    p.id = r.id;
-    p.sku = r.sku;
-    p.name = r.name;
-    p.unit = r.unit;
-    if (r.pack) {
-      p.pack_size_value = r.pack->value;
-      p.pack_size_unit = r.pack->unit;
-    }
-    p.category = r.category;
-    p.aliases = r.aliases;
-    out.push_back(std::move(p));
-  }
-  return out;
-}
 
 void report_truth(const catalog_index& index, const std::string& path) {
   std::unordered_map<std::string, size_t> by_id;
@@ -265,7 +239,7 @@ int main(int argc, char** argv) {
                          "[--exhaustive N] [--truth FILE.tsv]\n");
     return 2;
   }
-  auto products = load_catalog(dir);
+  auto products = khaacho::bench::load_catalog_csv(dir);
   if (products.empty()) {
     std::fprintf(stderr, "no products in %s/products.csv\n", dir.c_str());
     return 1;

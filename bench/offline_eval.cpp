@@ -19,6 +19,7 @@
 
 #include "common/json_writer.hpp"
 #include "config/settings.hpp"
+#include "lib/catalog_csv.hpp"
 #include "model/catalog_index.hpp"
 #include "model/catalog_records.hpp"
 #include "model/item_cleaning.hpp"
@@ -38,27 +39,6 @@ std::string read_file(const fs::path& path) {
   return {std::istreambuf_iterator<char>{in}, {}};
 }
 
-std::vector<catalog_product> load_catalog(const fs::path& dir) {
-  auto parsed = parse_products(read_file(dir / "products.csv"));
-  for (const auto& e : parsed.errors)
-    std::fprintf(stderr, "%s\n", e.c_str());
-  std::vector<catalog_product> out;
-  for (auto& r : parsed.records) {
-    catalog_product p;
-    p.id = r.id;
-    p.sku = r.sku;
-    p.name = r.name;
-    p.unit = r.unit;
-    if (r.pack) {
-      p.pack_size_value = r.pack->value;
-      p.pack_size_unit = r.pack->unit;
-    }
-    p.category = r.category;
-    p.aliases = r.aliases;
-    out.push_back(std::move(p));
-  }
-  return out;
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -111,7 +91,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--choose"))
       choose = std::atoi(argv[i + 1]) != 0;
   }
-  catalog_index index{load_catalog(argv[1])};
+  catalog_index index{khaacho::bench::load_catalog_csv(argv[1])};
   std::vector<fs::path> texts;
   for (const auto& e : fs::directory_iterator{argv[2]})
     if (e.path().extension() == ".txt")

@@ -5,9 +5,7 @@
 
 namespace khaacho::model {
 
-namespace {
-
-std::string trimmed(const std::string& s) {
+std::string trimmed_line(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n\f\v");
   if (b == std::string::npos)
     return "";
@@ -15,21 +13,19 @@ std::string trimmed(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-}  // namespace
-
 size_t flag_low_confidence_items(std::vector<extracted_item>& items,
                                  const std::vector<ocr_line>& lines, double threshold) {
   // The same text on two lines: trust the worse reading.
   std::unordered_map<std::string, double> confidence;
   for (const auto& l : lines) {
-    auto key = trimmed(l.text);
+    auto key = trimmed_line(l.text);
     auto it = confidence.find(key);
     if (it == confidence.end() || l.confidence < it->second)
       confidence[key] = l.confidence;
   }
   size_t flagged = 0;
   for (auto& item : items) {
-    auto it = confidence.find(trimmed(item.line));
+    auto it = confidence.find(trimmed_line(item.line));
     if (it == confidence.end() || it->second >= threshold)
       continue;
     char buf[96];

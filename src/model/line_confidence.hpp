@@ -19,6 +19,10 @@ struct ocr_line {
 /// read with a confidence below `threshold` as unsure. Items whose line is not
 /// among `lines` (merged duplicates, engines without line confidences) are
 /// left as they are. Returns how many items it flagged.
+/// `text` without white space at either end: an item's `line` and the OCR
+/// line it came from compare equal this way.
+std::string trimmed_line(const std::string& text);
+
 size_t flag_low_confidence_items(std::vector<extracted_item>& items,
                                  const std::vector<ocr_line>& lines, double threshold);
 

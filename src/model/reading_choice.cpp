@@ -42,14 +42,6 @@ std::vector<ocr_line> choose_readings(const std::vector<std::vector<ocr_line>>& 
 
 namespace {
 
-std::string trimmed(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n\f\v");
-  if (b == std::string::npos)
-    return "";
-  auto e = s.find_last_not_of(" \t\r\n\f\v");
-  return s.substr(b, e - b + 1);
-}
-
 std::string amount_text(double quantity, const std::string& unit) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%g", quantity);
@@ -63,18 +55,18 @@ size_t flag_disputed_amounts(std::vector<extracted_item>& items,
                              const catalog_index& catalog, const match_thresholds& thresholds) {
   size_t flagged = 0;
   for (auto& item : items) {
-    auto line = trimmed(item.line);
+    auto line = trimmed_line(item.line);
     auto mine = normalize_item(item, catalog, thresholds);
     if (!mine.product || line.empty())
       continue;
     std::string other_amount;
     for (const auto& group : groups) {
       bool here = std::any_of(group.begin(), group.end(),
-                              [&](const ocr_line& l) { return trimmed(l.text) == line; });
+                              [&](const ocr_line& l) { return trimmed_line(l.text) == line; });
       if (!here || group.size() < 2)
         continue;
       for (const auto& candidate : group) {
-        if (trimmed(candidate.text) == line)
+        if (trimmed_line(candidate.text) == line)
           continue;
         for (const auto& other : clean_items(extract_items(candidate.text))) {
           auto theirs = normalize_item(other, catalog, thresholds);
