@@ -9,6 +9,7 @@
 #include "common/errc.hpp"
 #include "model/exif_orientation.hpp"
 #include "support/error_checks.hpp"
+#include "support/image_bombs.hpp"
 #include "support/test_images.hpp"
 
 using namespace khaacho;
@@ -175,4 +176,17 @@ TEST_CASE("the default configuration reads each page twice and pairs the lines",
   CHECK(once->line_readings.empty());
   CHECK(once->text == read->text);
   CHECK_FALSE(ocr::tesseract_ocr::open("eng", {}));
+}
+
+TEST_CASE("a photo declaring more pixels than the cap is refused before decoding", "[ocr][tesseract]") {
+  auto e = engine();
+  auto bomb = e->read(test::bomb_png(100000, 100000));
+  REQUIRE_FALSE(bomb);
+  CHECK(test::has_code(bomb.error(), errc::bad_input));
+  CHECK(describe(bomb.error()).find("too large to read (100000 x 100000 pixels)") != std::string::npos);
+  ocr::cleanup_options small_cap;
+  small_cap.max_pixels = 1000;
+  auto page = test::render_text_page({"1. chini 10 kg"});
+  CHECK_FALSE(ocr::clean_page(page, small_cap));
+  CHECK(ocr::clean_page(page));
 }

@@ -1,12 +1,14 @@
 #include "adapters/ocr/page_cleanup.hpp"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include <leptonica/allheaders.h>
 
 #include "common/errc.hpp"
 #include "model/exif_orientation.hpp"
+#include "model/image_sniffer.hpp"
 
 namespace khaacho::ocr {
 
@@ -95,6 +97,11 @@ int median_letter_height(Pix* gray) {
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
   if (image_bytes.empty())
     return caf::make_error(errc::bad_input, "the photo is empty");
+  if (auto info = model::sniff_image(image_bytes);
+      info && static_cast<uint64_t>(info->width) * info->height > opts.max_pixels)
+    return caf::make_error(errc::bad_input,
+                           "the photo is too large to read (" + std::to_string(info->width) + " x "
+                             + std::to_string(info->height) + " pixels); please send a smaller one");
   pix_ptr pix{pixReadMem(reinterpret_cast<const l_uint8*>(image_bytes.data()), image_bytes.size())};
   if (!pix || pixGetWidth(pix.get()) < 16 || pixGetHeight(pix.get()) < 16)
     return caf::make_error(errc::bad_input,

@@ -3,6 +3,7 @@
 // flatten uneven lighting, deskew, and (optionally) binarize adaptively.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -44,6 +45,10 @@ struct cleanup_options {
   /// fine strokes). On the dev set clean pages measure 0–0.011, degraded
   /// photos 0.21–0.75.
   double noisy_speck_ratio = 0.15;
+  /// Photos whose header declares more pixels than this are refused before
+  /// decoding (a small file can declare gigapixels). Uploads are held to
+  /// http.max-image-pixels already; this guards whatever reaches OCR.
+  uint64_t max_pixels = 64'000'000;
 };
 
 /// Share of dark connected components of at most 4 pixels in a grayscale
