@@ -10,8 +10,8 @@ namespace khaacho::model {
 
 std::string encode_heartbeat(node_heartbeat hb) {
   auto& sups = hb.supervisors;
-  std::sort(sups.begin(), sups.end(),
-            [](const auto& a, const auto& b) { return a.order_id < b.order_id; });
+  std::stable_sort(sups.begin(), sups.end(),
+                   [](const auto& a, const auto& b) { return a.order_id < b.order_id; });
   if (sups.size() > max_heartbeat_supervisors) {
     sups.resize(max_heartbeat_supervisors);
     hb.truncated = true;

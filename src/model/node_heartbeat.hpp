@@ -38,7 +38,7 @@ struct node_heartbeat {
 inline constexpr size_t max_heartbeat_supervisors = 1500;
 
 /// JSON; supervisors as arrays [orderId, stage, state, attempt, sinceMs],
-/// cut at max_heartbeat_supervisors (sorted by order id first, so the cut is stable).
+/// cut at max_heartbeat_supervisors (stably sorted by order id first, so the cut is stable).
 std::string encode_heartbeat(node_heartbeat hb);
 
 /// nullopt for anything that is not a heartbeat this version wrote.

@@ -3,21 +3,14 @@
 #include <algorithm>
 
 #include "model/myers_distance.hpp"
+#include "model/unit_words.hpp"
 
 namespace khaacho::model {
 
-namespace {
-
-size_t code_points(const std::string& s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
-}  // namespace
-
 double line_similarity(const std::string& a, const std::string& b) {
-  size_t longer = std::max(code_points(a), code_points(b));
+  // Counted as levenshtein counts (an invalid byte is one code point), so the
+  // distance never exceeds the longer length on any input.
+  size_t longer = std::max(utf8::length(a), utf8::length(b));
   if (longer == 0)
     return 1.0;
   return 1.0 - static_cast<double>(levenshtein(a, b)) / static_cast<double>(longer);

@@ -35,6 +35,19 @@ TEST_CASE("line similarity counts characters, not bytes", "[model][ocr]") {
   CHECK(line_similarity("चिनी", "चिना") == Approx(0.75));
 }
 
+TEST_CASE("line similarity stays in [0, 1] on invalid UTF-8", "[model][ocr]") {
+  // Found by fuzz/reading_alignment_fuzz: stray continuation bytes counted as
+  // nothing in the length but as one edit each in the distance.
+  const std::vector<std::pair<std::string, std::string>> pairs{
+    {"\x80\x80\x80 x", "y"}, {"\x80", ""}, {"\xa5\xa7", "\x80"}};
+  for (const auto& [a, b] : pairs) {
+    CAPTURE(a, b);
+    auto s = line_similarity(a, b);
+    CHECK(s >= 0);
+    CHECK(s < 1);
+  }
+}
+
 TEST_CASE("readings are paired line by line in reading order", "[model][ocr]") {
   std::vector<ocr_line> first{{"Ram Kirana Pasal", 0.9}, {"KUIKUZE MASALA X 20 OKT", 0.5},
                               {"chini 10 kg", 0.8}, {"Thank you", 0.9}};

@@ -2,11 +2,9 @@
 // chat completions call, our own check of the answer, and one repair round.
 #include "adapters/extract/openai_extractor.hpp"
 
-#include <cmath>
 #include <utility>
 
-#include <simdjson.h>
-
+#include "adapters/extract/chat_answer.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "model/catalog_records.hpp"
@@ -27,127 +25,6 @@ struct message {
   std::string content;
 };
 
-/// One answer as judged: the items, or why it does not fit.
-struct judged {
-  std::string said;     ///< the content (or refusal) to send back when repairing
-  std::string problem;  ///< empty when the answer fits
-  std::vector<model::extracted_item> items;
-};
-
-std::string units_text() {
-  std::string out;
-  for (auto u : model::catalog_units()) {
-    if (!out.empty())
-      out += ", ";
-    out += u;
-  }
-  return out;
-}
-
-std::string quoted(std::string_view s) {
-  std::string out;
-  append_json_string(out, s.substr(0, 60));
-  return s.size() > 60 ? out + "..." : out;
-}
-
-std::string field_type(simdjson::dom::element el) {
-  switch (el.type()) {
-    case simdjson::dom::element_type::ARRAY: return "an array";
-    case simdjson::dom::element_type::OBJECT: return "an object";
-    case simdjson::dom::element_type::INT64:
-    case simdjson::dom::element_type::UINT64:
-    case simdjson::dom::element_type::DOUBLE: return "a number";
-    case simdjson::dom::element_type::STRING: return "a string";
-    case simdjson::dom::element_type::BOOL: return "a boolean";
-    case simdjson::dom::element_type::NULL_VALUE: return "null";
-  }
-  return "something else";
-}
-
-bool is_unit(std::string_view u) {
-  return u.empty() || model::is_catalog_unit(u);
-}
-
-/// Checks `content` against order_items_schema(); fills `out` when it fits,
-/// else says what is wrong (for the model to fix, and for the final error).
-std::string check_items(const std::string& content, std::vector<model::extracted_item>& out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(content.data(), content.size()).get(doc); err != simdjson::SUCCESS)
-    return std::string{"the answer is not valid JSON ("} + simdjson::error_message(err) + ")";
-  simdjson::dom::object top;
-  if (doc.get_object().get(top) != simdjson::SUCCESS)
-    return "the answer must be a JSON object, not " + field_type(doc);
-  simdjson::dom::array items;
-  bool has_items = false;
-  for (auto field : top) {
-    if (field.key != "items")
-      return "unexpected field " + quoted(field.key) + " at the top level";
-    if (field.value.get_array().get(items) != simdjson::SUCCESS)
-      return "\"items\" must be an array, not " + field_type(field.value);
-    has_items = true;
-  }
-  if (!has_items)
-    return "the required field \"items\" is missing";
-
-  std::vector<model::extracted_item> result;
-  size_t index = 0;
-  for (auto el : items) {
-    auto at = "items[" + std::to_string(index++) + "]";
-    simdjson::dom::object obj;
-    if (el.get_object().get(obj) != simdjson::SUCCESS)
-      return at + " must be an object, not " + field_type(el);
-    model::extracted_item item;
-    bool seen_name = false, seen_quantity = false, seen_unit = false, seen_line = false;
-    for (auto field : obj) {
-      std::string_view text;
-      if (field.key == "name" || field.key == "unit" || field.key == "line") {
-        if (field.value.get_string().get(text) != simdjson::SUCCESS)
-          return at + "." + std::string{field.key} + " must be a string, not "
-                 + field_type(field.value);
-        if (field.key == "name") {
-          item.name = std::string{text};
-          seen_name = true;
-        } else if (field.key == "line") {
-          item.line = std::string{text};
-          seen_line = true;
-        } else {
-          if (!is_unit(text))
-            return at + ".unit " + quoted(text) + " is not one of the allowed units ("
-                   + units_text() + ", or \"\")";
-          item.unit = std::string{text};
-          seen_unit = true;
-        }
-      } else if (field.key == "quantity") {
-        double q = 0;
-        if (field.value.get_double().get(q) != simdjson::SUCCESS)
-          return at + ".quantity must be a number, not " + field_type(field.value);
-        if (!std::isfinite(q) || q <= 0)
-          return at + ".quantity must be a positive number, not "
-                 + simdjson::to_string(field.value);
-        item.quantity = q;
-        seen_quantity = true;
-      } else {
-        return "unexpected field " + quoted(field.key) + " in " + at;
-      }
-    }
-    const char* missing = !seen_name ? "name"
-                          : !seen_quantity ? "quantity"
-                          : !seen_unit ? "unit"
-                          : !seen_line ? "line"
-                                       : nullptr;
-    if (missing != nullptr)
-      return at + " lacks the required field \"" + missing + "\"";
-    if (item.unit.empty()) {
-      item.unsure = true;
-      item.unsure_reason = "no unit given";
-    }
-    result.push_back(std::move(item));
-  }
-  out = std::move(result);
-  return {};
-}
-
 std::string request_body(const std::string& model_name, const std::vector<message>& messages) {
   std::string body = "{\"model\":";
   append_json_string(body, model_name);
@@ -162,38 +39,6 @@ std::string request_body(const std::string& model_name, const std::vector<messag
   body += order_items_schema();
   body += "}}}";
   return body;
-}
-
-/// Reads the chat completion envelope and judges its first choice.
-/// Errors only when the envelope itself is not a chat completion.
-caf::expected<judged> judge(const std::string& body) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  simdjson::dom::object choice;
-  simdjson::dom::object msg;
-  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS
-      || doc["choices"].at(0).get_object().get(choice) != simdjson::SUCCESS
-      || choice["message"].get_object().get(msg) != simdjson::SUCCESS)
-    return upstream_failure(errc::upstream_unavailable,
-                            what + " failed: the answer is not a chat completion");
-  judged out;
-  std::string_view finish, refusal, content;
-  if (choice["finish_reason"].get_string().get(finish) != simdjson::SUCCESS)
-    finish = {};  // absent or null: streaming-style servers may leave it out
-  bool has_content = msg["content"].get_string().get(content) == simdjson::SUCCESS;
-  bool refused = msg["refusal"].get_string().get(refusal) == simdjson::SUCCESS;
-  out.said = std::string{has_content ? content : refusal};
-  if (refused)
-    out.problem = "the model refused (" + quoted(refusal) + ")";
-  else if (finish == "length")
-    out.problem = "the answer was cut off at the length limit before the JSON ended";
-  else if (finish == "content_filter")
-    out.problem = "the answer was stopped by the content filter";
-  else if (!has_content)
-    out.problem = "the answer holds no content";
-  else
-    out.problem = check_items(out.said, out.items);
-  return out;
 }
 
 std::string repair_request(const std::string& problem) {
@@ -215,7 +60,7 @@ const std::string& extraction_prompt() {
     "- quantity: a positive number. Write Devanagari digits (०१२३४५६७८९) as ordinary digits and "
     "fractions as decimals (1/2 is 0.5, 1½ is 1.5, \"aadha\" or \"आधा\" is 0.5, \"dedh\" or "
     "\"डेढ\" is 1.5, \"adhai\" or \"अढाई\" is 2.5). If no quantity is written, use 1.\n"
-    "- unit: exactly one of " + units_text() + ". Map what is written to it: kilo, kgs, केजी, "
+    "- unit: exactly one of " + allowed_units_text() + ". Map what is written to it: kilo, kgs, केजी, "
     "किलो to kg; gram, gm, ग्राम to g; litre, ltr, लिटर to l; pc, piece, nos, wota, वटा, गोटा "
     "to pcs; pkt, packet, पोका, प्याकेट to packet; ctn to carton; doz, darjan, दर्जन to dozen; "
     "bora, बोरा to bag. Use \"\" when no unit is written or it is none of these; never guess.\n"
@@ -280,7 +125,7 @@ openai_extractor::extract(const std::string& ocr_text) {
       return std::move(reply.error());
     if (reply->status < 200 || reply->status >= 300)
       return http_client::classify_status(*reply, what, secrets_);
-    auto answer = judge(reply->body);
+    auto answer = judge_chat_answer(reply->body);
     if (!answer)
       return std::move(answer.error());
     if (answer->problem.empty())
