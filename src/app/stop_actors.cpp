@@ -1,0 +1,34 @@
+#include "app/stop_actors.hpp"
+
+#include <caf/after.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+namespace khaacho::app {
+
+size_t stop_and_wait(caf::actor_system& sys, const std::vector<caf::actor>& actors,
+                     std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{sys};
+  size_t running = 0;
+  for (const auto& a : actors)
+    if (a) {
+      self->monitor(a);
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      ++running;
+    }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      break;
+    bool timed_out = false;
+    self->receive([&](caf::down_msg&) { --running; },
+                  caf::after(left) >> [&] { timed_out = true; });
+    if (timed_out)
+      break;
+  }
+  return running;
+}
+
+}  // namespace khaacho::app
