@@ -141,6 +141,9 @@ kh_ensure_browser_test_deps() {
 
 kh_setup_ccache() {
   export CCACHE_DIR="${KHAACHO_CCACHE_DIR:-$KHAACHO_ROOT/.local/ccache}"
+  # Paths below the checkout are hashed relative to it, so a second clone
+  # (or a moved one) sharing KHAACHO_CCACHE_DIR hits the same entries.
+  export CCACHE_BASEDIR="$KHAACHO_ROOT"
   mkdir -p "$CCACHE_DIR"
 }
 
