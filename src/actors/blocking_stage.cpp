@@ -93,13 +93,23 @@ void dispatch(front_actor self) {
           }
           dispatch(self);
         },
-        [promise = j.promise](caf::error& e) mutable {
+        [self, index, handle, promise = j.promise](caf::error& e) mutable {
           // A dead worker answers request_receiver_down; the down handler
           // replaces it. Report the attempt as crashed (transient).
-          if (e == caf::sec::request_receiver_down || e == caf::sec::runtime_error)
+          bool died = e == caf::sec::request_receiver_down || e == caf::sec::runtime_error;
+          if (died)
             promise.deliver(caf::make_error(caf::exit_reason::unhandled_exception));
           else
             promise.deliver(std::move(e));
+          // A worker that answered with an error is alive and free again
+          // (forgetting it here lost one worker per failed attempt: two
+          // database errors in a row wedged a two-worker stage for good).
+          auto& s = self->state.slots[index];
+          if (!died && s.handle == handle) {
+            s.order_id.clear();
+            self->state.idle.push_back(index);
+          }
+          dispatch(self);
         });
   }
 }
