@@ -6,6 +6,12 @@
 
 namespace khaacho::app {
 
+/// Exit code of serve and worker when stages were still running at the end
+/// of node.shutdown-grace and the process left without releasing their
+/// leases (EX_TEMPFAIL: the orders resume once the leases expire). A clean
+/// stop exits 0.
+constexpr int exit_code_grace_overrun = 75;
+
 /// API + pipeline until SIGINT/SIGTERM.
 int run_serve(const command_line& cl, const config::settings& s);
 

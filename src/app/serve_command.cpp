@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <optional>
 #include <iostream>
 #include <thread>
@@ -42,6 +43,7 @@
 #include "services/dev_tokens.hpp"
 #include "services/order_images.hpp"
 #include "services/order_queries.hpp"
+#include "services/orphan_blob_sweep.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/review_service.hpp"
 #include "services/runtime_metrics.hpp"
@@ -168,6 +170,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   deps.limits.max_image_bytes = s.http.max_upload_bytes;
   deps.limits.max_image_pixels = s.http.max_image_pixels;
   deps.limits.deadline = s.http.upload_deadline;
+  deps.cut_off = &server.cut_off();
   http::add_order_routes(server.routes(), deps);
   http::add_review_routes(server.routes(), http::review_routes_deps{&verifier, &reviews, catalog.get()});
   services::order_images images{db, **storage};
@@ -204,6 +207,18 @@ int run_serve(const command_line& cl, const config::settings& s) {
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
     return 1;
   }
+  // Before the first upload of this run: images and temporary files the
+  // previous run left when it was killed between storing an image and
+  // committing its row (a blob without a row).
+  if (auto swept = services::sweep_orphan_blobs(db, **storage, s.storage.orphan_age,
+                                                s.storage.orphan_window);
+      !swept)
+    log::warn("orphan image sweep failed; trying again at the next start",
+              {{"error", describe(swept.error())}});
+  else if (swept->leftovers + swept->removed > 0)
+    log::info("orphan image sweep", {{"temporary_files", std::to_string(swept->leftovers)},
+                                     {"images_checked", std::to_string(swept->checked)},
+                                     {"images_deleted", std::to_string(swept->removed)}});
   server.start();
   log::info("listening", {{"host", s.http.host}, {"port", std::to_string(*port)}, {"node", node},
                           {"storage", (*storage)->name()}});
@@ -211,15 +226,27 @@ int run_serve(const command_line& cl, const config::settings& s) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  server.stop();
-  if (pipe && !stop_pipeline(sys, *pipe, s.node.shutdown_grace)) {
+  // Everything below fits in node.shutdown-grace from the signal: the
+  // registry stops claiming at once and its running attempts finish while
+  // HTTP drains; the drain gets half the grace, then cuts what is left
+  // (uploads still arriving are answered 503, nothing is stored half).
+  const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(s.node.shutdown_grace);
+  const auto stop_margin = std::min(grace / 10, std::chrono::milliseconds{1000});
+  std::future<bool> pipeline_stopped;
+  if (pipe)
+    pipeline_stopped = std::async(std::launch::async, [&sys, &pipe, budget = grace - stop_margin] {
+      return stop_pipeline(sys, *pipe, budget);
+    });
+  server.drain(grace / 2);
+  if (pipeline_stopped.valid() && !pipeline_stopped.get()) {
     // A stage stuck in a blocking call would hold the actor system's
-    // shutdown: leave now; the orders' leases expire and they resume.
+    // shutdown: leave now; the orders' leases expire and they resume. The
+    // exit code says the stop was not clean (README, "Graceful shutdown").
     log::warn("stages still running after the shutdown grace; exiting, their orders resume"
               " when the leases expire",
               {{"grace_s", std::to_string(s.node.shutdown_grace.count())}});
     std::fflush(stdout);
-    std::_Exit(0);
+    std::_Exit(exit_code_grace_overrun);
   }
   if (*cluster)
     stop_cluster(sys, **cluster, std::chrono::seconds{2});

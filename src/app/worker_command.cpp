@@ -135,13 +135,16 @@ int run_worker(const command_line& cl, const config::settings& s) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  server.stop();
-  if (!stop_pipeline(sys, pipe, s.node.shutdown_grace)) {
+  // The registry stops claiming first; /healthz and /readyz answer while the
+  // running attempts finish.
+  auto stopped = stop_pipeline(sys, pipe, s.node.shutdown_grace);
+  server.drain(std::chrono::seconds{1});
+  if (!stopped) {
     log::warn("stages still running after the shutdown grace; exiting, their orders resume"
               " when the leases expire",
               {{"grace_s", std::to_string(s.node.shutdown_grace.count())}});
     std::fflush(stdout);
-    std::_Exit(0);
+    std::_Exit(exit_code_grace_overrun);
   }
   if (*cluster)
     stop_cluster(sys, **cluster, std::chrono::seconds{2});

@@ -120,6 +120,13 @@ check_fn<D> positive_duration() {
   };
 }
 
+template <class D>
+check_fn<D> non_negative_duration() {
+  return [](const D& x) -> std::string {
+    return x.count() >= 0 ? std::string{} : std::string{"must not be negative"};
+  };
+}
+
 check_fn<std::string> not_empty() {
   return [](const std::string& x) -> std::string {
     return x.empty() ? "must not be empty" : "";
@@ -227,6 +234,10 @@ std::vector<config_key> build_schema() {
     "", "images older than this are deleted", between(int64_t{1}, int64_t{36500})));
   k.push_back(make_key<seconds>("storage.sweep-interval", [](settings& s) -> seconds& { return s.storage.sweep_interval; },
     "", "how often the lifecycle sweep runs", positive_duration<seconds>()));
+  k.push_back(make_key<seconds>("storage.orphan-age", [](settings& s) -> seconds& { return s.storage.orphan_age; },
+    "", "start-up sweep: images without an order row younger than this are kept", non_negative_duration<seconds>()));
+  k.push_back(make_key<seconds>("storage.orphan-window", [](settings& s) -> seconds& { return s.storage.orphan_window; },
+    "", "start-up sweep: how far back images without an order row are looked for", positive_duration<seconds>()));
   // ocr
   k.push_back(make_key<std::string>("ocr.backend", [](settings& s) -> std::string& { return s.ocr.backend; },
     "", "OCR engine", one_of({"tesseract", "vision"})));

@@ -84,6 +84,11 @@ struct storage_settings {
   int64_t retention_days = 90;
   /// How often the lifecycle sweep looks for images past retention.
   seconds sweep_interval{3600};
+  /// Start-up orphan sweep: images younger than this are never taken for
+  /// orphans (an upload may still be committing its row).
+  seconds orphan_age{900};
+  /// Start-up orphan sweep: how far back images are checked.
+  seconds orphan_window{2 * 86400};
 };
 
 struct ocr_settings {

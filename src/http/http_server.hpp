@@ -3,6 +3,7 @@
 // actor through a function_view with a timeout.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -42,10 +43,24 @@ public:
   /// Stops accepting, lets running handlers finish, joins the thread.
   void stop();
 
+  /// Graceful stop for SIGTERM (BLOCKS up to about `budget`): stops accepting
+  /// at once, lets running exchanges finish for up to `budget`, then cuts the
+  /// reading side of every connection still open (a body still arriving ends
+  /// early; its route sees cut_off() and answers 503) and joins. False when
+  /// connections had to be cut.
+  bool drain(std::chrono::milliseconds budget);
+
+  /// True once drain() cut the remaining connections; routes read it from
+  /// handler threads to tell a cut-off body from a truncated one.
+  const std::atomic<bool>& cut_off() const { return cut_off_; }
+
 private:
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   int listen_fd_ = -1;  ///< seen in the socket-options hook, for the backlog
+  int port_ = -1;       ///< the bound port, to find accepted connections in drain()
+  std::atomic<bool> listener_done_{false};
+  std::atomic<bool> cut_off_{false};
 };
 
 }  // namespace khaacho::http

@@ -146,6 +146,14 @@ void handle_upload(const order_routes_deps& d, const httplib::Request& req,
   }
 
   auto body = read_upload_body(req, reader, d.limits);
+  if (body.result != upload_body::outcome::ok && d.cut_off != nullptr && d.cut_off->load()) {
+    // The node is stopping and its drain time ran out before this body was
+    // complete: nothing was stored; the client should send it again.
+    close_after(res);
+    return send_retryable_error(res, 503, "unavailable",
+                                "the server is shutting down; send the upload again",
+                                std::chrono::seconds{1});
+  }
   if (body.result != upload_body::outcome::ok)
     return refuse_body(body, res);
   if (!body.has_image)

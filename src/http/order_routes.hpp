@@ -3,6 +3,8 @@
 // validation only; the work is done by the services.
 #pragma once
 
+#include <atomic>
+
 #include "adapters/auth/token_verifier.hpp"
 #include "http/upload_body.hpp"
 #include "services/backlog_gate.hpp"
@@ -24,6 +26,9 @@ struct order_routes_deps {
   services::inflight_gate* uploads_in_flight = nullptr;
   services::backlog_gate* backlog = nullptr;
   upload_limits limits;
+  /// Set when a graceful stop cut the connections still open (http_server::
+  /// cut_off()): an upload whose body it cut short is answered 503, not 400.
+  const std::atomic<bool>* cut_off = nullptr;
 };
 
 /// Registers the routes; `deps` must outlive the server.

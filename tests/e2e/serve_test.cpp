@@ -1,6 +1,7 @@
 // The real binary end to end: serve on a loopback port, health and readiness,
 // refusal on an out-of-date schema, configuration errors, clean shutdown (idle,
-// and with stages and an upload in flight).
+// and with stages and an upload in flight; an upload that never finishes is
+// cut off at half the grace).
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -341,4 +342,71 @@ TEST_CASE("SIGTERM while orders are processed and an upload is arriving: stages 
   auto checkpoints = db.exec("SELECT count(*) AS n FROM uploaded_orders WHERE parsed_data IS NOT NULL");
   REQUIRE(checkpoints);
   CHECK(checkpoints->row(0).get<int64_t>("n") == calls);
+  // The registry stopped claiming at the signal, before the HTTP drain: the
+  // order accepted during the drain waits, unowned, for the next node.
+  auto id_at = answer.find(R"("id":")");
+  REQUIRE(id_at != std::string::npos);
+  auto late_id = answer.substr(id_at + 6, 36);
+  auto late_attempts = db.exec("SELECT count(*) AS n FROM order_stage_attempts WHERE order_id = $1::uuid",
+                               db::pg_params(late_id));
+  REQUIRE(late_attempts);
+  CHECK(late_attempts->row(0).get<int64_t>("n") == 0);
+}
+
+TEST_CASE("SIGTERM with an upload that never finishes: the drain is bounded, the upload is "
+          "answered 503, nothing is stored, exit 0 within the grace",
+          "[e2e][postgres][shutdown]") {
+  using namespace khaacho::test;
+  // The client trickles a byte every 250 ms: never silent long enough for
+  // http.read-timeout, and far from done before http.upload-deadline (60 s),
+  // which alone bounded the drain before.
+  constexpr auto grace = 4s;
+  khaacho_server srv{{"--node.shutdown-grace=" + std::to_string(grace.count()) + "s"}};
+  auto token = token_for("retailer", retailer_a);
+  const std::string boundary = "sl0wb0undary";
+  auto body = multipart_body(boundary, {{"image", "slow.png", "image/png",
+                                         render_text_page({"1. chini 1 kg"})}});
+  std::string head = "POST /api/orders/upload-image HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Authorization: Bearer " + token + "\r\n"
+                     "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
+                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  raw_connection slow{srv.port()};
+  size_t sent = body.size() / 3;
+  REQUIRE(slow.send(head + body.substr(0, sent)) == head.size() + sent);
+  std::this_thread::sleep_for(300ms);  // the handler is reading the body
+
+  auto& proc = srv.process();
+  auto signalled = std::chrono::steady_clock::now();
+  proc.signal(SIGTERM);
+  std::string answer;
+  while (std::chrono::steady_clock::now() - signalled < grace + 5s && sent < body.size()) {
+    auto part = slow.read_response(250ms);
+    if (!part.empty()) {
+      answer = part + slow.read_response(3s);
+      break;
+    }
+    if (slow.send(body.substr(sent, 1), 1s) != 1)
+      break;
+    ++sent;
+  }
+  CAPTURE(answer, sent, body.size());
+  REQUIRE(sent < body.size());  // the body never completed
+  CHECK(status_of_raw(answer) == 503);
+  CHECK(answer.find(R"("code":"unavailable")") != std::string::npos);
+  CHECK(answer.find("Retry-After: ") != std::string::npos);
+
+  auto code = proc.wait(grace + 5s);
+  auto took = std::chrono::steady_clock::now() - signalled;
+  auto out = proc.out();
+  CAPTURE(out, proc.err());
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(took < grace);
+  // Half the grace for the drain, then the cut: not sooner.
+  CHECK(took >= grace / 2 - 200ms);
+  CHECK(out.find("HTTP drain ran out of time") != std::string::npos);
+  CHECK(out.find(R"("message":"stopped")") != std::string::npos);
+  // Nothing half stored: no row, no file (finished or temporary).
+  CHECK(srv.order_count() == 0);
+  CHECK(srv.stored_files().empty());
 }

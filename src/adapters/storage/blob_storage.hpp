@@ -55,6 +55,23 @@ public:
 
   /// Short name for logs and /readyz: "local" or "gcs".
   virtual std::string name() const = 0;
+
+  /// Objects last written between `max_age` and `min_age` ago (BLOCKS: walks
+  /// the store), for the start-up orphan sweep. Backends that cannot list
+  /// answer an empty list.
+  virtual caf::expected<std::vector<blob_entry>> list_written(std::chrono::seconds min_age,
+                                                              std::chrono::seconds max_age) {
+    (void)min_age;
+    (void)max_age;
+    return std::vector<blob_entry>{};
+  }
+
+  /// Deletes temporary files a crash left behind (older than `min_age`);
+  /// returns how many. BLOCKS. Backends without temporary files answer 0.
+  virtual caf::expected<int64_t> remove_leftovers(std::chrono::seconds min_age) {
+    (void)min_age;
+    return int64_t{0};
+  }
 };
 
 /// The backend that `s.storage.backend` names. Errors: errc::bad_input

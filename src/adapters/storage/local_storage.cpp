@@ -418,4 +418,53 @@ std::string local_storage::url_for(const std::string& key) const {
   return "local:" + key;
 }
 
+namespace {
+
+/// Regular files under `root` (no symlinks followed) with their relative path
+/// and last write time; unreadable folders are skipped.
+template <class F>
+void walk_files(const std::string& root, F&& f) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::recursive_directory_iterator it{root, fs::directory_options::skip_permission_denied, ec};
+  for (; !ec && it != fs::recursive_directory_iterator{}; it.increment(ec)) {
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec) || it->is_symlink(entry_ec))
+      continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0)
+      continue;
+    auto written = std::chrono::system_clock::from_time_t(st.st_mtime);
+    f(it->path(), fs::relative(it->path(), root, entry_ec).string(),
+      static_cast<uint64_t>(st.st_size), written);
+  }
+}
+
+}  // namespace
+
+caf::expected<std::vector<blob_entry>> local_storage::list_written(std::chrono::seconds min_age,
+                                                                   std::chrono::seconds max_age) {
+  std::vector<blob_entry> out;
+  auto now = std::chrono::system_clock::now();
+  walk_files(root_, [&](const std::filesystem::path&, const std::string& rel, uint64_t size,
+                        std::chrono::system_clock::time_point written) {
+    auto age = now - written;
+    if (age >= min_age && age <= max_age && is_valid_key(rel))
+      out.push_back({rel, size, written});
+  });
+  return out;
+}
+
+caf::expected<int64_t> local_storage::remove_leftovers(std::chrono::seconds min_age) {
+  int64_t removed = 0;
+  auto now = std::chrono::system_clock::now();
+  walk_files(root_, [&](const std::filesystem::path& path, const std::string&, uint64_t,
+                        std::chrono::system_clock::time_point written) {
+    if (path.filename().string().rfind(temp_prefix, 0) == 0 && now - written >= min_age
+        && ::unlink(path.c_str()) == 0)
+      ++removed;
+  });
+  return removed;
+}
+
 }  // namespace khaacho::storage

@@ -37,6 +37,11 @@ public:
   caf::expected<bool> exists(const std::string& key) override;
   std::string url_for(const std::string& key) const override;
   std::string name() const override { return "local"; }
+  /// Walks the root (symlinks are not followed); files whose relative path is
+  /// not a valid key are skipped.
+  caf::expected<std::vector<blob_entry>> list_written(std::chrono::seconds min_age,
+                                                      std::chrono::seconds max_age) override;
+  caf::expected<int64_t> remove_leftovers(std::chrono::seconds min_age) override;
 
 private:
   explicit local_storage(std::string absolute_root) : root_(std::move(absolute_root)) {}
