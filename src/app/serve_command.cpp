@@ -28,6 +28,7 @@
 #include "app/database_setup.hpp"
 #include "app/pipeline_stages.hpp"
 #include "app/readiness.hpp"
+#include "app/stop_actors.hpp"
 #include "common/errc.hpp"
 #include "common/log.hpp"
 #include "http/admin_routes.hpp"
@@ -51,6 +52,13 @@
 #include "services/webhook_service.hpp"
 
 namespace khaacho::app {
+
+namespace {
+
+/// How long the background actors may take to finish what they are doing.
+constexpr std::chrono::seconds background_stop{2};
+
+}  // namespace
 
 int run_serve(const command_line& cl, const config::settings& s) {
   // Block the stop signals in every thread started from here on; main waits
@@ -201,9 +209,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
       stop_pipeline(sys, *pipe, std::chrono::seconds{1});
     if (*cluster)
       stop_cluster(sys, **cluster, std::chrono::seconds{1});
-    caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);
+    stop_and_wait(sys, {sweeper, watcher, webhook_out}, background_stop);
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -250,9 +256,9 @@ int run_serve(const command_line& cl, const config::settings& s) {
   }
   if (*cluster)
     stop_cluster(sys, **cluster, std::chrono::seconds{2});
-  caf::anon_send_exit(sweeper, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);
+  // Background actors first, while the pool still answers the query one of
+  // them may be waiting on (else that wait lasts its whole timeout).
+  stop_and_wait(sys, {sweeper, watcher, webhook_out}, background_stop);
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   log::info("stopped", {{"node", node}});
   return 0;

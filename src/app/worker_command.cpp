@@ -25,6 +25,7 @@
 #include "app/database_setup.hpp"
 #include "app/pipeline_stages.hpp"
 #include "app/readiness.hpp"
+#include "app/stop_actors.hpp"
 #include "common/errc.hpp"
 #include "common/log.hpp"
 #include "http/health_routes.hpp"
@@ -73,9 +74,10 @@ int run_worker(const command_line& cl, const config::settings& s) {
   auto catalog = std::make_shared<services::catalog_holder>();
   auto watcher = sys.spawn<caf::detached>(
     catalog_watcher, catalog_watcher_config{db, catalog, s.normalize.catalog_poll});
+  // Background actors first, while the pool still answers the query one of
+  // them may be waiting on (else that wait lasts its whole timeout).
   auto stop_helpers = [&](caf::actor webhook_out) {
-    caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(webhook_out, caf::exit_reason::user_shutdown);
+    stop_and_wait(sys, {watcher, webhook_out}, std::chrono::seconds{2});
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   };
   auto stages = production_stages(sys, pool, s, node, catalog);
