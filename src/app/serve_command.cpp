@@ -260,6 +260,7 @@ int run_serve(const command_line& cl, const config::settings& s) {
   // them may be waiting on (else that wait lasts its whole timeout).
   stop_and_wait(sys, {sweeper, watcher, webhook_out}, background_stop);
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  await_actors_done(sys, background_stop);
   log::info("stopped", {{"node", node}});
   return 0;
 }

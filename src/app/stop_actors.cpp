@@ -1,5 +1,8 @@
 #include "app/stop_actors.hpp"
 
+#include <thread>
+
+#include <caf/actor_registry.hpp>
 #include <caf/after.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
@@ -29,6 +32,16 @@ size_t stop_and_wait(caf::actor_system& sys, const std::vector<caf::actor>& acto
       break;
   }
   return running;
+}
+
+size_t await_actors_done(caf::actor_system& sys, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto running = sys.registry().running();
+    if (running == 0 || std::chrono::steady_clock::now() >= deadline)
+      return running;
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
 }
 
 }  // namespace khaacho::app

@@ -79,6 +79,7 @@ int run_worker(const command_line& cl, const config::settings& s) {
   auto stop_helpers = [&](caf::actor webhook_out) {
     stop_and_wait(sys, {watcher, webhook_out}, std::chrono::seconds{2});
     caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
+    await_actors_done(sys, std::chrono::seconds{2});
   };
   auto stages = production_stages(sys, pool, s, node, catalog);
   if (auto missing = missing_stages(stages); !missing.empty()) {

@@ -8,6 +8,7 @@
 #include "actors/db_pool.hpp"
 #include "adapters/db/migrator.hpp"
 #include "adapters/db/pg_array_literal.hpp"
+#include "app/stop_actors.hpp"
 #include "common/digest.hpp"
 #include "common/errc.hpp"
 
@@ -65,6 +66,7 @@ pipeline_harness::~pipeline_harness() {
   if (!stopped_)
     stop();
   caf::anon_send_exit(pool_, caf::exit_reason::user_shutdown);
+  app::await_actors_done(*sys_, std::chrono::seconds{10});
   sys_.reset();
   conn_.reset();
 }
