@@ -39,7 +39,7 @@ DEMO_RETAILER="7b1e4c2a-5d3f-4e8a-9c6b-0a1d2e3f4a5b"
 KHAACHO_BIN="$KHAACHO_BUILD_DIR/khaacho"
 shown_bin="${KHAACHO_BIN#"$KHAACHO_ROOT"/}" # as the printed commands show it
 
-kh_ensure_packages
+kh_ensure_packages run
 kh_setup_ccache
 kh_build "$KHAACHO_BUILD_DIR" Release
 

@@ -85,15 +85,34 @@ kh_as_root() {
 # ---------------------------------------------------------------- packages
 
 # Prints the packages of KHAACHO_PACKAGES that are not installed, one a line.
+# What only the tests and benchmarks use (sanitizer/fuzz toolchain, load
+# generator, promtool, the browser, the deployment-file checkers): a local run
+# (scripts/run.sh) does without them.
+KHAACHO_TEST_ONLY_PACKAGES=(
+  clang libclang-rt-14-dev wrk prometheus chromium
+  docker-compose yamllint python3-yaml
+)
+
+# kh_missing_packages [run]: the packages not installed yet; with `run`,
+# leaving out the test-only ones.
 kh_missing_packages() {
-  local p status
+  local p t status skip
   for p in "${KHAACHO_PACKAGES[@]}"; do
+    skip=0
+    if [[ ${1:-} == run ]]; then
+      for t in "${KHAACHO_TEST_ONLY_PACKAGES[@]}"; do
+        [[ $p == "$t" ]] && skip=1
+      done
+    fi
+    ((skip)) && continue
     status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
     [[ $status == "install ok installed" ]] || printf '%s\n' "$p"
   done
+  return 0
 }
 
 # Installs whatever is missing; apt-get update only when something is.
+# kh_ensure_packages [run]: `run` leaves out the test-only packages.
 kh_ensure_packages() {
   if [[ ${KHAACHO_SKIP_PACKAGES:-0} == 1 ]]; then
     kh_log "KHAACHO_SKIP_PACKAGES=1: skipping the package step"
@@ -102,7 +121,7 @@ kh_ensure_packages() {
   command -v dpkg-query >/dev/null 2>&1 \
     || kh_die "dpkg-query not found: these scripts expect Debian 12"
   local -a missing
-  mapfile -t missing < <(kh_missing_packages)
+  mapfile -t missing < <(kh_missing_packages "${1:-}")
   if ((${#missing[@]} == 0)); then
     return 0
   fi
