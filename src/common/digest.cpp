@@ -49,17 +49,15 @@ std::string random_uuid() {
   return out;
 }
 
-std::string random_token(size_t n) {
+std::string base64url(std::string_view data) {
   static constexpr char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string raw(n, '\0');
-  fill_random(reinterpret_cast<unsigned char*>(raw.data()), n);
   std::string out;
-  out.reserve((n * 4 + 2) / 3);
+  out.reserve((data.size() * 4 + 2) / 3);
   uint32_t acc = 0;
   int bits = 0;
-  for (unsigned char c : raw) {
-    acc = (acc << 8) | c;
+  for (char c : data) {
+    acc = (acc << 8) | static_cast<unsigned char>(c);
     bits += 8;
     while (bits >= 6) {
       bits -= 6;
@@ -69,6 +67,12 @@ std::string random_token(size_t n) {
   if (bits > 0)
     out.push_back(alphabet[(acc << (6 - bits)) & 0x3f]);
   return out;
+}
+
+std::string random_token(size_t n) {
+  std::string raw(n, '\0');
+  fill_random(reinterpret_cast<unsigned char*>(raw.data()), n);
+  return base64url(raw);
 }
 
 }  // namespace khaacho

@@ -7,11 +7,12 @@
 #include <string>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "adapters/auth/token_signer.hpp"
 #include "adapters/auth/token_verifier.hpp"
+#include "common/digest.hpp"
 #include "support/error_checks.hpp"
+#include "support/forged_tokens.hpp"
 
 using namespace khaacho;
 using namespace khaacho::auth;
@@ -24,37 +25,9 @@ const std::string retailer_uuid = "9b2f7c1e-0d4a-4c6e-8f3b-2a1d5e6f7a8b";
 const auto now = std::chrono::system_clock::time_point{std::chrono::seconds{1'700'000'000}};
 constexpr long now_s = 1'700'000'000;
 
-std::string base64url(std::string_view in) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    acc = (acc << 8) | static_cast<uint8_t>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0)
-    out.push_back(alphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;
-}
-
-std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  REQUIRE(HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-               data.size(), out, &len) != nullptr);
-  return std::string{reinterpret_cast<const char*>(out), len};
-}
-
-// header.payload signed with HMAC-SHA256 (or `md`) under `key`.
 std::string make_token(std::string_view header_json, std::string_view payload_json,
                        std::string_view key = secret, const EVP_MD* md = EVP_sha256()) {
-  auto signing_input = base64url(header_json) + "." + base64url(payload_json);
-  return signing_input + "." + base64url(hmac(md, key, signing_input));
+  return test::sign_token(header_json, payload_json, key, md);
 }
 
 const std::string hs256 = R"({"alg":"HS256","typ":"JWT"})";
@@ -141,7 +114,7 @@ TEST_CASE("token: other algorithms are refused", "[auth]") {
   auto unsigned_input = base64url(R"({"alg":"none","typ":"JWT"})") + "." + base64url(payload);
   auto [name, token] = GENERATE_COPY(table<std::string, std::string>({
     {"alg none, empty signature", unsigned_input + "."},
-    {"alg none, HS256 signature", unsigned_input + "." + base64url(hmac(EVP_sha256(), secret, unsigned_input))},
+    {"alg none, HS256 signature", unsigned_input + "." + base64url(test::hmac_raw(EVP_sha256(), secret, unsigned_input))},
     {"alg None", make_token(R"({"alg":"None"})", payload)},
     {"alg hs256 in lower case", make_token(R"({"alg":"hs256"})", payload)},
     {"HS512 signed with the secret", make_token(R"({"alg":"HS512","typ":"JWT"})", payload, secret, EVP_sha512())},

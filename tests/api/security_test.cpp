@@ -8,10 +8,11 @@
 #include <thread>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "adapters/auth/token_signer.hpp"
 #include "api/api_test_support.hpp"
+#include "common/digest.hpp"
+#include "support/forged_tokens.hpp"
 #include "support/image_bombs.hpp"
 #include "support/raw_http.hpp"
 
@@ -22,37 +23,9 @@ using namespace std::string_literals;
 
 namespace {
 
-std::string base64url(std::string_view in) {
-  static constexpr char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    acc = (acc << 8) | static_cast<uint8_t>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0)
-    out.push_back(alphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;
-}
-
-std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string{reinterpret_cast<const char*>(out), len};
-}
-
 std::string make_token(std::string_view header, std::string_view payload,
                        std::string_view key = test_jwt_secret, const EVP_MD* md = EVP_sha256()) {
-  auto input = base64url(header) + "." + base64url(payload);
-  return input + "." + base64url(hmac(md, key, input));
+  return test::sign_token(header, payload, key, md);
 }
 
 int64_t unix_now() {
@@ -105,7 +78,7 @@ TEST_CASE("security: forged, confused and stale tokens get 401 on every route fa
   auto future = *auth::sign_token(claims, test_jwt_secret, std::chrono::system_clock::now() + 1h);
   std::vector<std::pair<std::string, std::string>> tokens{
     {"alg none, no signature", unsigned_input + "."},
-    {"alg none, HS256 signature", unsigned_input + "." + base64url(hmac(EVP_sha256(), test_jwt_secret, unsigned_input))},
+    {"alg none, HS256 signature", unsigned_input + "." + base64url(test::hmac_raw(EVP_sha256(), test_jwt_secret, unsigned_input))},
     {"alg None", make_token(R"({"alg":"None"})", admin_claims(600))},
     {"RS256 header, HMAC with the secret", make_token(R"({"alg":"RS256","typ":"JWT"})", admin_claims(600))},
     {"HS512 with the secret", make_token(R"({"alg":"HS512","typ":"JWT"})", admin_claims(600), test_jwt_secret, EVP_sha512())},
