@@ -9,7 +9,7 @@
 #include "common/errc.hpp"
 #include "model/exif_orientation.hpp"
 #include "support/error_checks.hpp"
-#include "support/image_bombs.hpp"
+#include "support/image_bytes.hpp"
 #include "support/test_images.hpp"
 
 using namespace khaacho;

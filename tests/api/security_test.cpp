@@ -13,7 +13,7 @@
 #include "api/api_test_support.hpp"
 #include "common/digest.hpp"
 #include "support/forged_tokens.hpp"
-#include "support/image_bombs.hpp"
+#include "support/image_bytes.hpp"
 #include "support/raw_http.hpp"
 
 using namespace khaacho;

@@ -9,21 +9,13 @@
 #include <string>
 
 #include "model/image_sniffer.hpp"
+#include "support/image_bytes.hpp"
 
 using namespace khaacho::model;
+using namespace khaacho::test;
 using namespace std::string_literals;
 
 namespace {
-
-void put_be16(std::string& s, uint32_t v) {
-  s.push_back(static_cast<char>((v >> 8) & 0xff));
-  s.push_back(static_cast<char>(v & 0xff));
-}
-
-void put_be32(std::string& s, uint32_t v) {
-  put_be16(s, v >> 16);
-  put_be16(s, v & 0xffff);
-}
 
 void put_le16(std::string& s, uint32_t v) {
   s.push_back(static_cast<char>(v & 0xff));
@@ -38,26 +30,6 @@ void put_le24(std::string& s, uint32_t v) {
 void put_le32(std::string& s, uint32_t v) {
   put_le16(s, v & 0xffff);
   put_le16(s, v >> 16);
-}
-
-// Bitwise CRC-32, independent of the sniffer's table-driven one.
-uint32_t crc32_bitwise(std::string_view data) {
-  uint32_t c = 0xffffffffu;
-  for (char ch : data) {
-    c ^= static_cast<uint8_t>(ch);
-    for (int k = 0; k < 8; ++k)
-      c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
-
-std::string png_chunk(std::string_view type, std::string_view data) {
-  std::string out;
-  put_be32(out, static_cast<uint32_t>(data.size()));
-  std::string body = std::string{type} + std::string{data};
-  out += body;
-  put_be32(out, crc32_bitwise(body));
-  return out;
 }
 
 std::string png_ihdr(uint32_t w, uint32_t h, uint8_t depth = 8, uint8_t color_type = 2) {
@@ -75,14 +47,6 @@ const std::string png_signature = "\x89PNG\r\n\x1a\n"s;
 std::string make_png(uint32_t w, uint32_t h) {
   return png_signature + png_chunk("IHDR", png_ihdr(w, h)) + png_chunk("IDAT", "not really zlib") +
          png_chunk("IEND", "");
-}
-
-std::string jpeg_segment(uint8_t marker, std::string_view payload) {
-  std::string out = "\xff"s;
-  out.push_back(static_cast<char>(marker));
-  put_be16(out, static_cast<uint32_t>(payload.size() + 2));
-  out += payload;
-  return out;
 }
 
 std::string sof_payload(uint32_t w, uint32_t h, int components = 3) {

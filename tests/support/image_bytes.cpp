@@ -1,4 +1,4 @@
-#include "support/image_bombs.hpp"
+#include "support/image_bytes.hpp"
 
 #include <string_view>
 
@@ -8,16 +8,7 @@ namespace khaacho::test {
 
 namespace {
 
-void put_be16(std::string& s, uint32_t v) {
-  s.push_back(static_cast<char>((v >> 8) & 0xff));
-  s.push_back(static_cast<char>(v & 0xff));
-}
-
-void put_be32(std::string& s, uint32_t v) {
-  put_be16(s, v >> 16);
-  put_be16(s, v & 0xffff);
-}
-
+// Bit by bit, independent of the sniffer's table-driven CRC.
 uint32_t crc32_bitwise(std::string_view data) {
   uint32_t c = 0xffffffffu;
   for (char ch : data) {
@@ -26,6 +17,18 @@ uint32_t crc32_bitwise(std::string_view data) {
       c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
   }
   return ~c;
+}
+
+}  // namespace
+
+void put_be16(std::string& s, uint32_t v) {
+  s.push_back(static_cast<char>((v >> 8) & 0xff));
+  s.push_back(static_cast<char>(v & 0xff));
+}
+
+void put_be32(std::string& s, uint32_t v) {
+  put_be16(s, v >> 16);
+  put_be16(s, v & 0xffff);
 }
 
 std::string png_chunk(std::string_view type, std::string_view data) {
@@ -45,7 +48,6 @@ std::string jpeg_segment(uint8_t marker, std::string_view payload) {
   return out;
 }
 
-}  // namespace
 
 std::string bomb_png(uint32_t w, uint32_t h) {
   std::string ihdr;
