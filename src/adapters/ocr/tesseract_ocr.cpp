@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
@@ -32,6 +33,22 @@ void one_thread_per_engine() {
     f(0);
 }
 
+/// What Leptonica, OpenMP and Tesseract keep per process, set before the
+/// first engine opens. The OCR stage's workers open their engines at the
+/// same time, and these are plain globals (ThreadSanitizer caught two
+/// workers writing Tesseract's global `debug_file` at once).
+void configure_process_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Leptonica's and Tesseract's chatter would go to stderr per image.
+    setMsgSeverity(L_SEVERITY_ERROR);
+    one_thread_per_engine();
+    // A global parameter: any API object sets it for all.
+    tesseract::TessBaseAPI api;
+    api.SetVariable("debug_file", "/dev/null");
+  });
+}
+
 caf::expected<std::unique_ptr<tesseract::TessBaseAPI>> make_api(const std::string& languages,
                                                                 int page_seg_mode) {
   auto api = std::make_unique<tesseract::TessBaseAPI>();
@@ -40,7 +57,6 @@ caf::expected<std::unique_ptr<tesseract::TessBaseAPI>> make_api(const std::strin
                            "Tesseract cannot load the languages '" + languages
                              + "' (install tesseract-ocr-eng / -nep, or tesseract-ocr-script-latn /"
                                " -script-deva for Latin / Devanagari)");
-  api->SetVariable("debug_file", "/dev/null");
   api->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode));
   // Word spacing in lists matters more than paragraph shape.
   api->SetVariable("preserve_interword_spaces", "1");
@@ -114,9 +130,7 @@ caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(
   const std::string& languages, std::vector<cleanup_options> readings, int page_seg_mode) {
   if (readings.empty())
     return caf::make_error(errc::bad_input, "Tesseract needs at least one reading");
-  // Leptonica's and Tesseract's chatter would go to stderr per image.
-  setMsgSeverity(L_SEVERITY_ERROR);
-  one_thread_per_engine();
+  configure_process_once();
   std::unique_ptr<tesseract_ocr> out{new tesseract_ocr};
   out->readings_ = std::move(readings);
   auto all = make_api(languages, page_seg_mode);
