@@ -140,7 +140,20 @@ void deadline_server::headers_complete() noexcept {
     current_stream->clear_deadline();
 }
 
+int deadline_server::shut_reads() {
+  std::lock_guard<std::mutex> guard{open_mutex_};
+  int cut = 0;
+  for (socket_t sock : open_)
+    if (::shutdown(sock, SHUT_RD) == 0)
+      ++cut;
+  return cut;
+}
+
 bool deadline_server::process_and_close_socket(socket_t sock) {
+  {
+    std::lock_guard<std::mutex> guard{open_mutex_};
+    open_.insert(sock);
+  }
   deadline_stream strm{sock, to_ms(read_timeout_sec_, read_timeout_usec_),
                        to_ms(write_timeout_sec_, write_timeout_usec_)};
   current_stream = &strm;
@@ -163,6 +176,10 @@ bool deadline_server::process_and_close_socket(socket_t sock) {
       break;
   }
   current_stream = nullptr;
+  {
+    std::lock_guard<std::mutex> guard{open_mutex_};
+    open_.erase(sock);
+  }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
   return ret;

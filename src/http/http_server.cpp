@@ -2,12 +2,8 @@
 #include "http/http_server.hpp"
 
 #include <cerrno>
-#include <cstdlib>
-#include <filesystem>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <httplib.h>
 
@@ -95,6 +91,8 @@ http_server::~http_server() {
   stop();
 }
 
+httplib::Server& http_server::routes() { return *server_; }
+
 caf::expected<int> http_server::bind(const std::string& host, int port) {
   int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound < 0)
@@ -103,7 +101,6 @@ caf::expected<int> http_server::bind(const std::string& host, int port) {
   // Listening again on a listening socket only changes its backlog (Linux).
   if (listen_fd_ >= 0 && ::listen(listen_fd_, listen_backlog) != 0)
     log::warn("could not raise the listen backlog", {{"errno", std::to_string(errno)}});
-  port_ = bound;
   return bound;
 }
 
@@ -121,51 +118,6 @@ void http_server::stop() {
     listener_.join();
 }
 
-namespace {
-
-/// The local port of a connected TCP socket, or -1.
-int connected_local_port(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
-    return -1;
-  sockaddr_storage peer{};
-  socklen_t len = sizeof(peer);
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0)
-    return -1;
-  sockaddr_storage local{};
-  len = sizeof(local);
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0)
-    return -1;
-  if (local.ss_family == AF_INET)
-    return ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
-  if (local.ss_family == AF_INET6)
-    return ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
-  return -1;
-}
-
-/// Shuts the reading side of every connection accepted on `port`. httplib
-/// does not hand out its connections' sockets, so they are found among the
-/// process's descriptors: a connected socket whose local port is the
-/// listening port was accepted by this server (outgoing connections use
-/// ephemeral ports, and the listening socket, already closed, has no peer).
-int cut_connections(int port) {
-  int cut = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator{"/proc/self/fd", ec}) {
-    char* end = nullptr;
-    auto name = entry.path().filename().string();
-    long fd = std::strtol(name.c_str(), &end, 10);
-    if (end == name.c_str() || *end != '\0')
-      continue;
-    if (connected_local_port(static_cast<int>(fd)) == port
-        && ::shutdown(static_cast<int>(fd), SHUT_RD) == 0)
-      ++cut;
-  }
-  return cut;
-}
-
-}  // namespace
-
 bool http_server::drain(std::chrono::milliseconds budget) {
   if (!server_)
     return true;
@@ -181,7 +133,7 @@ bool http_server::drain(std::chrono::milliseconds budget) {
     // answered (503) before its connection closes. A body that was already
     // complete is stored or refused as usual: nothing is stored half.
     cut_off_ = true;
-    auto n = cut_connections(port_);
+    auto n = server_->shut_reads();
     log::warn("HTTP drain ran out of time; cut the connections still open",
               {{"budget_ms", std::to_string(budget.count())}, {"connections", std::to_string(n)}});
   }

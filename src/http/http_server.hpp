@@ -17,6 +17,8 @@ class Server;
 
 namespace khaacho::http {
 
+class deadline_server;
+
 class http_server {
 public:
   struct options {
@@ -32,7 +34,7 @@ public:
   ~http_server();
 
   /// Where routes are registered, before start().
-  httplib::Server& routes() { return *server_; }
+  httplib::Server& routes();
 
   /// Binds `host:port`; port 0 picks a free one. Returns the bound port.
   caf::expected<int> bind(const std::string& host, int port);
@@ -55,10 +57,9 @@ public:
   const std::atomic<bool>& cut_off() const { return cut_off_; }
 
 private:
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<deadline_server> server_;
   std::thread listener_;
   int listen_fd_ = -1;  ///< seen in the socket-options hook, for the backlog
-  int port_ = -1;       ///< the bound port, to find accepted connections in drain()
   std::atomic<bool> listener_done_{false};
   std::atomic<bool> cut_off_{false};
 };
