@@ -9,7 +9,9 @@
 #
 # Every report (also from the khaacho processes the end-to-end tests start) is
 # written to <build>/sanitizer-logs/ and the run fails when there is one, even
-# if the test around it passed. Knobs: KHAACHO_SANITIZER_JOBS (compile jobs,
+# if the test around it passed. The TSan build links CAF and cpp-httplib
+# built with TSan from Debian's sources (bench/tsan_deps.sh; the first run
+# downloads and builds them into build-tsan/deps/, about two minutes). Knobs: KHAACHO_SANITIZER_JOBS (compile jobs,
 # default 2), KHAACHO_TEST_JOBS (parallel tests, default 2), KHAACHO_SKIP_BUILD=1.
 #
 # Left out: deploy_files, which compares `ldd khaacho` with the image's package
@@ -45,9 +47,24 @@ for sanitizer in "${sanitizers[@]}"; do
   esac
   if [[ ${KHAACHO_SKIP_BUILD:-0} != 1 ]]; then
     # -O0 keeps the compile time of a from-scratch build down on small machines;
-    # -g1 is enough for file:line in the reports.
+    # -g1 is enough for file:line in the reports. TSan runs at -O1: at -O0 its
+    # shadow-memory bookkeeping makes the end-to-end tests miss their deadlines.
+    opt=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1")
+    deps=()
+    if [[ $sanitizer == thread ]]; then
+      # CAF and cpp-httplib instrumented too (bench/tsan_deps.sh says why).
+      echo "[sanitizers] thread: building CAF and cpp-httplib with TSan (first run only)" >&2
+      "$root/bench/tsan_deps.sh" "$build/deps"
+      opt=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1")
+      deps=(-DCAF_INCLUDE_DIR="$build/deps/caf/include" -DCAF_CORE_LIBRARY="$build/deps/caf/lib/libcaf_core.so")
+      export PKG_CONFIG_PATH="$build/deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+      # pkg-config answers are cached: a cache made against Debian's httplib must go.
+      if [[ -f $build/CMakeCache.txt ]] && ! grep -q "HTTPLIB_INCLUDE_DIRS:INTERNAL=$build/deps" "$build/CMakeCache.txt"; then
+        rm -f "$build/CMakeCache.txt"
+      fi
+    fi
     cmake -S "$root" -B "$build" "${generator[@]}" -DKHAACHO_SANITIZE="$sanitizer" \
-      -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" >/dev/null
+      "${opt[@]}" "${deps[@]}" >/dev/null
     cmake --build "$build" -j"$jobs" --target khaacho khaacho_tests
   fi
 
