@@ -12,10 +12,14 @@
 //   score = qcov * name_cover_factor(ecov) * size factor
 //
 // so words the item lacks (brand, "noodles") cost little while most of the
-// name is covered, and words the name lacks cost much. A written size that differs from the product's pack size
-// costs 12 %. Then the ambiguity penalty: a best product less than 0.1 ahead
-// of the next product loses twice the shortfall, so two products that both
-// fit "wai wai" end up below the 0.85 auto-match bar.
+// name is covered, and words the name lacks cost much. A written size, or a
+// bare number, that is not the product's pack size costs 20 %: an exact name
+// with the wrong size stays below the 0.85 auto-match bar ("ghee 500" is not
+// the 1 L jar without a person saying so). Words are compared by edit
+// distance with swapped neighbours as one edit ("matra" for "matar"). Then
+// the ambiguity penalty: a best product less than 0.1 ahead of the next
+// product loses twice the shortfall, so two products that both fit
+// "wai wai" end up below the 0.85 auto-match bar.
 //
 // The index: word keys are a vocabulary with an inverted list of products per
 // word, and a symmetric-delete table (word_lookup) finds the vocabulary words
@@ -46,8 +50,8 @@ namespace khaacho::model {
 namespace {
 
 constexpr double generic_word_weight = 0.5;  // a name word that repeats its category ("noodles")
-constexpr double size_mismatch = 0.88;     // written size is another pack size
-constexpr double number_mismatch = 0.94;   // a bare number is not the pack size
+constexpr double size_mismatch = 0.8;      // written size is another pack size
+constexpr double number_mismatch = 0.8;    // a bare number is not the pack size
 constexpr double ambiguity_margin = 0.1;
 constexpr double ambiguity_slope = 2.0;
 constexpr double min_score = 0.3;    // below this a product is not listed at all
@@ -413,7 +417,7 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
   for (const auto& u : q.units) {
     q.unit_len.push_back(static_cast<uint16_t>(std::min<size_t>(utf8::length(u), UINT16_MAX)));
     q.unit_numeric.push_back(numeric(u));
-    q.patterns.emplace_back(u);
+    q.patterns.emplace_back(u, /*swaps=*/true);
   }
   for (size_t i = 0; i < q.words; ++i) {
     q.weight.push_back(q.unit_len[i]);

@@ -39,7 +39,7 @@ int advance_block(uint64_t& pv, uint64_t& mv, uint64_t eq, int hin, uint64_t las
 
 }  // namespace
 
-myers_pattern::myers_pattern(std::string_view pattern) {
+myers_pattern::myers_pattern(std::string_view pattern, bool swaps) : swaps_(swaps) {
   std::vector<char32_t> symbols;
   for (size_t pos = 0; pos < pattern.size();)
     symbols.push_back(utf8::next(pattern, pos));
@@ -92,9 +92,21 @@ size_t myers_pattern::distance_single(std::string_view head, std::string_view ta
   uint64_t vp = ~uint64_t{0};
   uint64_t vn = 0;
   size_t score = m_;
+  // For swaps: the previous column's diagonal-zero bits and match mask. A
+  // zero diagonal reached by matching symbol i against this text symbol and
+  // symbol i-1 against the one before, where the cell two back diagonally
+  // was not already free, is a swap (Hyyrö 2003).
+  uint64_t d0_prev = 0;
+  uint64_t eq_prev = 0;
+  const bool swaps = swaps_;
   auto step = [&](uint64_t eq) {
     uint64_t x = eq | vn;
     uint64_t d0 = (((x & vp) + vp) ^ vp) | x;
+    if (swaps) {
+      d0 |= ((~d0_prev & eq) << 1) & eq_prev;
+      d0_prev = d0;
+      eq_prev = eq;
+    }
     uint64_t hp = vn | ~(d0 | vp);
     uint64_t hn = vp & d0;
     if (hp & last)

@@ -1,6 +1,8 @@
 // Levenshtein distance by the bit-parallel algorithm of Myers (1999) in
 // Hyyrö's formulation: one machine word per 64 pattern symbols, so a short
-// pattern costs a handful of instructions per text symbol. Pure functions.
+// pattern costs a handful of instructions per text symbol. Optionally with
+// swapped neighbours as one edit (Hyyrö 2003, optimal string alignment).
+// Pure functions.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +19,11 @@ namespace khaacho::model {
 /// after construction, so one pattern may be used from several threads.
 class myers_pattern {
  public:
-  explicit myers_pattern(std::string_view pattern);
+  /// With `swaps`, two adjacent symbols written in the other order cost one
+  /// edit, not two (optimal string alignment: "matra"/"matar", "gtae"/"gate",
+  /// the commonest slip of a hand writing fast). Only for patterns of up to
+  /// 64 symbols; longer ones count plain Levenshtein edits.
+  explicit myers_pattern(std::string_view pattern, bool swaps = false);
 
   /// Number of symbols in the pattern.
   size_t size() const noexcept { return m_; }
@@ -39,6 +45,7 @@ class myers_pattern {
 
   size_t m_ = 0;
   size_t blocks_ = 0;
+  bool swaps_ = false;
   bool ascii_ = true;
   std::vector<uint64_t> ascii_masks_;  // 128 * blocks_
   std::vector<std::pair<char32_t, std::vector<uint64_t>>> other_masks_;  // sorted by symbol
