@@ -179,12 +179,29 @@ bool all_of_chars(std::string_view s, std::string_view set) {
 void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
   auto text = [&](const piece& p) { return line.substr(p.b, p.e - p.b); };
   auto is_digits = [&](size_t i) { return i < ps.size() && ps[i].kind == piece_kind::digits; };
+  // The first digit of a quantity read as its look-alike letter, glued to
+  // the rest: "Z4PKT" for 24PKT (digits and a unit follow), "O.5 kg" for
+  // 0.5 kg (a decimal point follows). That digit, or -1. A guess.
+  auto lookalike_lead = [&](size_t i) {
+    const piece& p = ps[i];
+    if (p.kind != piece_kind::letters || p.e - p.b != 1)
+      return -1;
+    char c = line[p.b];
+    bool before_unit = is_digits(i + 1) && glued(ps, i + 1) && i + 2 < ps.size() &&
+                       ps[i + 2].kind == piece_kind::letters &&
+                       !canonical_unit(text(ps[i + 2])).empty();
+    bool before_point = (c == 'O' || c == 'o') && i + 2 < ps.size() &&
+                        ps[i + 1].kind == piece_kind::punct && ps[i + 1].cp == '.' &&
+                        glued(ps, i + 1) && is_digits(i + 2) && glued(ps, i + 2);
+    return before_unit || before_point ? lookalike_digit(static_cast<unsigned char>(c)) : -1;
+  };
   for (size_t i = 0; i < ps.size(); ++i) {
     piece& p = ps[i];
     bool digits_before = i > 0 && is_digits(i - 1) && !p.space_before;
     bool digits_after = is_digits(i + 1) && glued(ps, i + 1);
     bool unit_after = i + 1 < ps.size() && ps[i + 1].kind == piece_kind::letters &&
                       !canonical_unit(text(ps[i + 1])).empty();
+    bool word_start = i == 0 || p.space_before || ps[i - 1].kind != piece_kind::letters;
     if (p.kind == piece_kind::punct && p.cp == '|' && (digits_before || digits_after)) {
       p.kind = piece_kind::digits;
       p.digits = "1";
@@ -202,10 +219,15 @@ void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
       p.script = 1;
       p.guessed = true;
     } else if (p.kind == piece_kind::letters && all_of_chars(text(p), "lI") && digits_after &&
-               (i == 0 || p.space_before || ps[i - 1].kind != piece_kind::letters)) {
+               word_start) {
       p.kind = piece_kind::digits;
       p.digits.assign(p.e - p.b, '1');
       p.script = 1;
+    } else if (int lead = lookalike_lead(i); lead >= 0 && word_start) {
+      p.kind = piece_kind::digits;
+      p.digits.assign(1, static_cast<char>('0' + lead));
+      p.script = 1;
+      p.guessed = true;
     } else if (p.kind == piece_kind::letters && digits_before) {
       std::string_view t = text(p);
       size_t zeros = 0;

@@ -53,6 +53,9 @@ TEST_CASE("guessed and doubtful OCR readings are marked unsure", "[model]") {
       {"COLGATE MAXFRESH - 1@ nos", "COLGATE MAXFRESH", 10, "pcs", "quantity guessed from '1@'"},
       {"DDC Ghee 500ml 1@pkt", "DDC Ghee 500ml", 10, "packet", "quantity guessed from '1@'"},
       {"Rock Salt \\0 kg", "Rock Salt", 10, "kg", "quantity guessed from '\\0'"},
+      // the first digit read as its look-alike, glued to the rest
+      {"FORTUNE SUNFLOWER - Z4PKT", "FORTUNE SUNFLOWER", 24, "packet", "quantity guessed from 'Z4'"},
+      {"CHYURA - O.5 KG", "CHYURA", 0.5, "kg", "quantity guessed from 'O.5'"},
       // digits of two scripts in one number, or Devanagari digits on a Latin line
       {"LIRIL LEMON 125 GM - 2५ NOS", "LIRIL LEMON 125 GM", 25, "pcs",
        "digits of two scripts in '2५'"},
@@ -95,6 +98,8 @@ TEST_CASE("look-alike rules leave real words and plain lines alone", "[model]") 
     {"Scan 2 box", "Scan", 2, "box"},
     {"Stray dog food 3 pkt", "Stray dog food", 3, "packet"},
     {"Vitamin B - 2 box", "Vitamin B", 2, "box"},
+    {"Vitamin B12 - 2 box", "Vitamin B12", 2, "box"},
+    {"Parle G 3 pkt", "Parle G", 3, "packet"},
     {"a dozen eggs", "eggs", 1, "dozen"},
     {"1.5 ctn Rara", "Rara", 1.5, "carton"},
     {"1.3 kg jeera", "jeera", 1.3, "kg"},
