@@ -12,10 +12,12 @@
 //   score = qcov * name_cover_factor(ecov) * size factor
 //
 // so words the item lacks (brand, "noodles") cost little while most of the
-// name is covered, and words the name lacks cost much. A written size, or a
-// bare number, that is not the product's pack size costs 20 %: an exact name
-// with the wrong size stays below the 0.85 auto-match bar ("ghee 500" is not
-// the 1 L jar without a person saying so). Words are compared by edit
+// name is covered, and words the name lacks cost much. A written size that
+// is not the product's pack size costs 20 %, a bare number 25 %: an exact
+// name with the wrong size stays below the 0.85 auto-match bar, and a number
+// left in the name once the quantity is taken is nearly always a size, worth
+// more than a brand word the writer left out ("ghi 500" is DDC Ghee 500 ml,
+// not the 1 L jar whose alias is "ghee"). Words are compared by edit
 // distance with swapped neighbours as one edit ("matra" for "matar"). Then
 // the ambiguity penalty: a best product less than 0.1 ahead of the next
 // product loses twice the shortfall, so two products that both fit
@@ -51,7 +53,7 @@ namespace {
 
 constexpr double generic_word_weight = 0.5;  // a name word that repeats its category ("noodles")
 constexpr double size_mismatch = 0.8;      // written size is another pack size
-constexpr double number_mismatch = 0.8;    // a bare number is not the pack size
+constexpr double number_mismatch = 0.75;   // a bare number is not the pack size
 constexpr double ambiguity_margin = 0.1;
 constexpr double ambiguity_slope = 2.0;
 constexpr double min_score = 0.3;    // below this a product is not listed at all
