@@ -234,7 +234,13 @@ void on_failure(supervisor self, const caf::error& e) {
   auto& st = self->state;
   const auto& stage = current_stage(self);
   auto& counts = st.order.attempts[stage.name];
-  counts.second += 1;
+  // An unreachable database is an outage of the whole node, not a fault of
+  // this order: it does not use up the stage's attempts (a 30 s outage would
+  // otherwise fail every order in flight). The wait still grows with each
+  // attempt, and the order's processing deadline still ends it.
+  bool outage = has_code(e, errc::db_unavailable);
+  if (!outage)
+    counts.second += 1;
   auto outcome_code = outcome_of(e);
   std::string outcome = to_string(outcome_code);
   count_attempt(self, outcome_code);
@@ -243,7 +249,11 @@ void on_failure(supervisor self, const caf::error& e) {
   bool exhausted = counts.second >= stage.max_attempts;
   std::chrono::milliseconds wait{0};
   if (!permanent && !exhausted && !st.shutting_down) {
-    wait = model::backoff_delay(stage.backoff, counts.second, uniform01(), retry_after_of(e));
+    wait = model::backoff_delay(stage.backoff, outage ? st.attempt_no : counts.second, uniform01(),
+                                retry_after_of(e));
+    // A database back from an outage is noticed within half a minute.
+    if (outage)
+      wait = std::min(wait, std::chrono::milliseconds{30'000});
     // Never sleep past the order's deadline: wake up to fail it on time.
     auto deadline = st.order.round_started_ms + st.cfg->max_processing_time.count();
     wait = std::min(wait, std::chrono::milliseconds{std::max<int64_t>(0, deadline - now_ms())});

@@ -88,6 +88,24 @@ TEST_CASE("a stage that always fails transiently ends the order after max_attemp
   CHECK(h.script->calls("rfq").empty());
 }
 
+TEST_CASE("a stage that cannot reach the database does not use up its attempts",
+          "[actors][postgres]") {
+  pipeline_harness h;
+  // Five times the three attempts allowed, then the database is back.
+  h.script->set("rfq", [](const stage_request& r) {
+    return r.attempt <= 5 ? act(stage_action_kind::fail_db_unavailable)
+                          : act(stage_action_kind::succeed);
+  });
+  auto id = h.add_order();
+  h.start();
+  REQUIRE(h.wait_terminal({id}, 30s));
+  CHECK(h.status(id) == "COMPLETED");
+  auto rfq = h.attempts(id, "rfq");
+  REQUIRE(rfq.size() == 6);
+  CHECK(rfq.back() == std::pair<int, std::string>{6, "succeeded"});
+  CHECK(h.script->calls("notify").size() == 1);
+}
+
 TEST_CASE("a permanent failure is not retried", "[actors][postgres]") {
   pipeline_harness h;
   h.script->set("ocr", [](const stage_request&) { return act(stage_action_kind::fail_permanent); });

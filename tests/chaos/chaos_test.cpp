@@ -143,13 +143,14 @@ std::vector<std::string> pipeline_flags(const fake_vision_server& vision) {
           "--notify.send-timeout=2s"};
 }
 
-/// Retries that outlast the PostgreSQL faults (30 attempts, 100 ms doubling
-/// to 2 s: about 50 s), so an attempt cut by the outage is retried, not FAILED
-/// with its attempts used up.
+/// Retries paced for the PostgreSQL faults (100 ms doubling to 2 s) with only
+/// three attempts: an attempt cut short by the outage must not count
+/// (order_supervisor), or orders in flight would end FAILED with their
+/// attempts used up.
 std::vector<std::string> with_patient_retries(std::vector<std::string> flags) {
   for (const char* stage : {"ocr", "extract", "normalize", "rank", "rfq", "notify"}) {
     auto prefix = std::string{"--stages."} + stage;
-    flags.push_back(prefix + ".max-attempts=30");
+    flags.push_back(prefix + ".max-attempts=3");
     flags.push_back(prefix + ".initial-backoff=100ms");
     flags.push_back(prefix + ".max-backoff=2s");
   }

@@ -103,6 +103,8 @@ make_test_stages(caf::actor_system& sys, std::shared_ptr<stage_script> script, s
                                    action.retry_after);
             case stage_action_kind::fail_permanent:
               return caf::make_error(errc::upstream_rejected, "test: request refused");
+            case stage_action_kind::fail_db_unavailable:
+              return caf::make_error(errc::db_unavailable, "test: database unreachable");
             case stage_action_kind::hang:
               wait_for(std::chrono::seconds{30}, cancelled);
               return stage_result{};

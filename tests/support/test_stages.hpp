@@ -19,7 +19,15 @@
 
 namespace khaacho::test {
 
-enum class stage_action_kind { succeed, fail_transient, fail_permanent, hang, throw_error, review };
+enum class stage_action_kind {
+  succeed,
+  fail_transient,
+  fail_permanent,
+  fail_db_unavailable,  ///< the stage's own database call could not reach PostgreSQL
+  hang,
+  throw_error,
+  review
+};
 
 struct stage_action {
   stage_action_kind kind = stage_action_kind::succeed;

@@ -15,8 +15,12 @@ RETURNING o.id::text AS id, o.retailer_id::text AS retailer_id, o.lease_epoch, o
      FROM order_stage_checkpoints k WHERE k.order_id = o.id) AS checkpoints,
   (SELECT COALESCE(json_object_agg(a.stage, json_build_array(a.m, a.n)), '{}')::text
      FROM (SELECT stage, max(attempt) AS m,
-                  count(*) FILTER (WHERE o.attempts_reset_at IS NULL
-                                      OR started_at >= o.attempts_reset_at) AS n
+                  -- Attempts cut short by an unreachable database do not count
+                  -- (order_supervisor: an outage is not the order's fault).
+                  count(*) FILTER (WHERE (o.attempts_reset_at IS NULL
+                                          OR started_at >= o.attempts_reset_at)
+                                     AND NOT (outcome = 'failed_transient'
+                                              AND error LIKE 'db\_unavailable%')) AS n
            FROM order_stage_attempts WHERE order_id = o.id GROUP BY stage) a) AS attempts
 )SQL";
 
