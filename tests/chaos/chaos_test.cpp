@@ -143,16 +143,17 @@ std::vector<std::string> pipeline_flags(const fake_vision_server& vision) {
           "--notify.send-timeout=2s"};
 }
 
-/// Retries paced for the PostgreSQL faults (100 ms doubling to 2 s) with only
-/// three attempts: an attempt cut short by the outage must not count
-/// (order_supervisor), or orders in flight would end FAILED with their
-/// attempts used up.
+/// Retries paced for the PostgreSQL faults with only three attempts: an
+/// attempt cut short by the outage must not count (order_supervisor), or
+/// orders in flight would end FAILED with their attempts used up. Backoff
+/// starts at 100 ms; the 20 s cap lets a notify attempt wait out, as its
+/// Retry-After says, a send claim the restart cut (2 x send-timeout + 10 s).
 std::vector<std::string> with_patient_retries(std::vector<std::string> flags) {
   for (const char* stage : {"ocr", "extract", "normalize", "rank", "rfq", "notify"}) {
     auto prefix = std::string{"--stages."} + stage;
     flags.push_back(prefix + ".max-attempts=3");
     flags.push_back(prefix + ".initial-backoff=100ms");
-    flags.push_back(prefix + ".max-backoff=2s");
+    flags.push_back(prefix + ".max-backoff=20s");
   }
   return flags;
 }
