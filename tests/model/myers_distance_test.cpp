@@ -12,30 +12,9 @@ using namespace khaacho::model;
 namespace {
 
 // The textbook O(nm) dynamic programme over code points: the reference.
-size_t dp_levenshtein(std::string_view a, std::string_view b) {
-  std::vector<char32_t> x, y;
-  for (size_t p = 0; p < a.size();)
-    x.push_back(utf8::next(a, p));
-  for (size_t p = 0; p < b.size();)
-    y.push_back(utf8::next(b, p));
-  std::vector<size_t> row(y.size() + 1);
-  for (size_t j = 0; j <= y.size(); ++j)
-    row[j] = j;
-  for (size_t i = 1; i <= x.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= y.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (x[i - 1] == y[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[y.size()];
-}
-
-// The same programme with a swap of neighbours as one edit (optimal string
-// alignment: no symbol is edited twice).
-size_t dp_osa(std::string_view a, std::string_view b) {
+// With `swaps`, two neighbours written in the other order cost one edit
+// (optimal string alignment: no symbol is edited twice).
+size_t dp_distance(std::string_view a, std::string_view b, bool swaps) {
   std::vector<char32_t> x, y;
   for (size_t p = 0; p < a.size();)
     x.push_back(utf8::next(a, p));
@@ -50,11 +29,14 @@ size_t dp_osa(std::string_view a, std::string_view b) {
     for (size_t j = 1; j <= y.size(); ++j) {
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
                           d[i - 1][j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1])
+      if (swaps && i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[x.size()][y.size()];
 }
+
+size_t dp_levenshtein(std::string_view a, std::string_view b) { return dp_distance(a, b, false); }
+size_t dp_osa(std::string_view a, std::string_view b) { return dp_distance(a, b, true); }
 
 std::string random_text(std::mt19937& rng, size_t len, bool unicode) {
   // A small alphabet makes matches (and so the interesting cases) frequent.
