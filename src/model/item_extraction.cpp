@@ -1363,6 +1363,39 @@ std::optional<extracted_item> extract_item_from_line(std::string_view raw_line) 
   return line_reader{line, std::move(tokens)}.read(m, line);
 }
 
+std::vector<extracted_item> extract_items_from_line(std::string_view raw_line) {
+  std::string_view line = trim(raw_line);
+  // Several items on one line, apart by ", " or "; " ("chini 5 kg, nun 2 pkt").
+  // Only when every part reads plainly as an item of its own, with a name
+  // and a unit: a part without a name ("Sprite 2.25 litre, 12 bottles") or
+  // any doubt keeps the line whole. A comma without a space ("1,5 kg") is
+  // no separator.
+  std::vector<std::string_view> parts;
+  size_t from = 0;
+  for (size_t i = 0; i + 1 < line.size(); ++i)
+    if ((line[i] == ',' || line[i] == ';') && line[i + 1] == ' ') {
+      parts.push_back(line.substr(from, i - from));
+      from = i + 1;
+    }
+  std::vector<extracted_item> out;
+  if (!parts.empty()) {
+    parts.push_back(line.substr(from));
+    for (auto part : parts) {
+      auto item = extract_item_from_line(part);
+      if (!item || item->unit.empty() || item->unsure || !has_real_word(item->name)) {
+        out.clear();
+        break;
+      }
+      item->line = std::string{line};  // line confidence and other readings go by the whole line
+      out.push_back(std::move(*item));
+    }
+  }
+  if (out.empty())
+    if (auto item = extract_item_from_line(line))
+      out.push_back(std::move(*item));
+  return out;
+}
+
 std::vector<extracted_item> extract_items(std::string_view ocr_text) {
   std::vector<extracted_item> items;
   size_t start = 0;
@@ -1370,8 +1403,8 @@ std::vector<extracted_item> extract_items(std::string_view ocr_text) {
     size_t end = ocr_text.find('\n', start);
     if (end == std::string_view::npos)
       end = ocr_text.size();
-    if (auto item = extract_item_from_line(ocr_text.substr(start, end - start)))
-      items.push_back(std::move(*item));
+    for (auto& item : extract_items_from_line(ocr_text.substr(start, end - start)))
+      items.push_back(std::move(item));
     start = end + 1;
   }
   return items;

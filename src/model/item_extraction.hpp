@@ -67,4 +67,10 @@ std::vector<extracted_item> extract_items(std::string_view ocr_text);
 /// A line-at-a-time entry point for tests and callers with their own layout.
 std::optional<extracted_item> extract_item_from_line(std::string_view line);
 
+/// The items one line holds: usually one or none, several when the line
+/// lists them apart by commas or semicolons and each part reads plainly as
+/// an item with a name and a unit ("chini 5 kg, nun 2 pkt"). `line` of each
+/// is the whole trimmed line.
+std::vector<extracted_item> extract_items_from_line(std::string_view line);
+
 }  // namespace khaacho::model

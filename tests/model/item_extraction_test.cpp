@@ -292,6 +292,28 @@ TEST_CASE("a whole order list keeps its items in reading order", "[model]") {
   CHECK(items[5].raw_unit.empty());
 }
 
+TEST_CASE("items listed on one line apart by commas or semicolons become items of their own",
+          "[model]") {
+  using row = std::tuple<std::string, double, std::string>;
+  auto read = [](const std::string& line) {
+    std::vector<row> got;
+    for (const auto& i : extract_items(line)) {
+      CHECK(i.line == line);  // confidence and other readings go by the whole line
+      got.emplace_back(i.name, i.quantity, i.unit);
+    }
+    return got;
+  };
+  CHECK(read("chini 5 kg, nun 2 pkt") == std::vector<row>{{"chini", 5, "kg"}, {"nun", 2, "packet"}});
+  CHECK(read("1. Rara 3 ctn; Wai Wai chicken 2 ctn; 2 dozen eggs")
+        == std::vector<row>{{"Rara", 3, "carton"}, {"Wai Wai chicken", 2, "carton"}, {"eggs", 2, "dozen"}});
+  // A part without a name of its own is the same item's amount, a comma
+  // without a space is a decimal comma, and a part in doubt keeps the line whole.
+  CHECK(read("Sprite 2.25 litre, 12 bottles") == std::vector<row>{{"Sprite 2.25 litre", 12, "bottle"}});
+  CHECK(read("Britannia Tiger 65gm, 2 ctns") == std::vector<row>{{"Britannia Tiger 65gm", 2, "carton"}});
+  CHECK(read("Rara, Wai Wai 2 ctn").size() == 1);
+  CHECK(read("chini 5 kg, nun S pkt").size() == 1);
+}
+
 TEST_CASE("the extractor survives hostile input", "[model]") {
   std::string junk = "\xff\xfe\xe0\xa4 \xe0 chini \xc3 5 kg \x80\n";
   junk += std::string(5000, '-') + "\n" + std::string(300, '9') + " kg\n";
