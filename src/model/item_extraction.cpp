@@ -936,6 +936,15 @@ public:
     }
   }
 
+  // Strokes standing apart as separators: two or more make the line a row
+  // of a ruled table. (One may be a 1: "chini | kg".)
+  size_t cell_borders() const {
+    size_t n = 0;
+    for (const auto& t : t_)
+      n += t.kind == token_kind::sep && t.sep == '|';
+    return n;
+  }
+
   void find_groups() {
     for (size_t i = 0; i < t_.size(); ++i) {
       const token& t = t_[i];
@@ -969,6 +978,11 @@ public:
         continue;
       }
       g.written = std::string{word_text(i)};
+      // "1 | Sugar | 10 | kg": in a ruled table the unit has a cell of its own.
+      if (t.kind == token_kind::number && j + 1 < t_.size() && t_[j].kind == token_kind::sep &&
+          t_[j].sep == '|' && t_[j + 1].kind == token_kind::word &&
+          !canonical_unit(word_text(j + 1)).empty() && cell_borders() >= 2)
+        ++j;
       // "12) प्याकेट Rara": a stray parenthesis between a leading number and
       // its unit.
       if (t.kind == token_kind::number && j + 1 < t_.size() && t_[j].kind == token_kind::close &&
@@ -1363,20 +1377,33 @@ std::optional<extracted_item> extract_item_from_line(std::string_view raw_line) 
   return line_reader{line, std::move(tokens)}.read(m, line);
 }
 
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+}  // namespace
+
 std::vector<extracted_item> extract_items_from_line(std::string_view raw_line) {
   std::string_view line = trim(raw_line);
-  // Several items on one line, apart by ", " or "; " ("chini 5 kg, nun 2 pkt").
+  // Several items on one line: apart by ", " or "; " ("chini 5 kg, nun 2 pkt"),
+  // or by a wide gap (two columns read across, "Rara 3 ctn      Dettol 12 pcs").
   // Only when every part reads plainly as an item of its own, with a name
   // and a unit: a part without a name ("Sprite 2.25 litre, 12 bottles") or
   // any doubt keeps the line whole. A comma without a space ("1,5 kg") is
   // no separator.
   std::vector<std::string_view> parts;
   size_t from = 0;
-  for (size_t i = 0; i + 1 < line.size(); ++i)
+  for (size_t i = 0; i + 1 < line.size(); ++i) {
     if ((line[i] == ',' || line[i] == ';') && line[i + 1] == ' ') {
       parts.push_back(line.substr(from, i - from));
       from = i + 1;
+    } else if (blank(line[i]) && i + 2 < line.size() && blank(line[i + 1]) && blank(line[i + 2])) {
+      parts.push_back(line.substr(from, i - from));
+      while (i + 1 < line.size() && blank(line[i + 1]))
+        ++i;
+      from = i + 1;
     }
+  }
   std::vector<extracted_item> out;
   if (!parts.empty()) {
     parts.push_back(line.substr(from));
@@ -1386,7 +1413,7 @@ std::vector<extracted_item> extract_items_from_line(std::string_view raw_line) {
         out.clear();
         break;
       }
-      item->line = std::string{line};  // line confidence and other readings go by the whole line
+      item->line = std::string{line};  // confidence and other readings go by the whole line
       out.push_back(std::move(*item));
     }
   }

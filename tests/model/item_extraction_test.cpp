@@ -312,6 +312,23 @@ TEST_CASE("items listed on one line apart by commas or semicolons become items o
   CHECK(read("Britannia Tiger 65gm, 2 ctns") == std::vector<row>{{"Britannia Tiger 65gm", 2, "carton"}});
   CHECK(read("Rara, Wai Wai 2 ctn").size() == 1);
   CHECK(read("chini 5 kg, nun S pkt").size() == 1);
+  // Two columns read across: a wide gap parts them the same way.
+  CHECK(read("Rara 3 ctn          Dettol soap 12 pcs")
+        == std::vector<row>{{"Rara", 3, "carton"}, {"Dettol soap", 12, "pcs"}});
+  CHECK(read("Rara          3 ctn") == std::vector<row>{{"Rara", 3, "carton"}});
+}
+
+TEST_CASE("a row of a ruled table gives its item, the unit in a cell of its own", "[model]") {
+  auto [line, name, quantity, unit] = GENERATE(table<std::string, std::string, double, std::string>({
+    {"1 | Sugar | 10 | kg", "Sugar", 10, "kg"},
+    {"| 2 | Wai Wai Veg | 5 | ctn |", "Wai Wai Veg", 5, "carton"},
+    {"3 | Rara | 4 ctn", "Rara", 4, "carton"},
+  }));
+  khaacho::test::check_one_item(line, name, quantity, unit, std::nullopt);
+  // One stroke alone is still a 1.
+  auto items = extract_items("chini | kg");
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].quantity == 1);
 }
 
 TEST_CASE("the extractor survives hostile input", "[model]") {
