@@ -860,6 +860,14 @@ public:
         t_[i].kind = token_kind::other;
         t_[p].kind = token_kind::other;
       }
+      // A rate: "12 pcs @ 20", "@20 each" (but "Surf Excel 1kg @ 10 pkt" is
+      // the quantity: a unit follows).
+      bool unit_next = i + 1 < t_.size() && t_[i + 1].kind == token_kind::word &&
+                       !canonical_unit(word_text(i + 1)).empty();
+      if (p != npos && t_[p].kind == token_kind::sep && t_[p].sep == '@' && !unit_next) {
+        t_[i].kind = token_kind::other;
+        t_[p].kind = token_kind::other;
+      }
       size_t n = i + 1;
       if (n < t_.size() && t_[n].kind == token_kind::word && currency.count(t_[n].text)) {
         t_[i].kind = token_kind::other;
@@ -1096,7 +1104,7 @@ public:
     }
     std::string before = name_between(name_start, g->first);
     std::string after = name_between(g->last + 1, t_.size());
-    item.name = before.empty() ? after : after.empty() ? before : before + " " + after;
+    item.name = without_labels(before.empty() ? after : after.empty() ? before : before + " " + after);
     if (!utf8::has_letter(item.name))
       return std::nullopt;
     // A bare number after one- and two-letter scraps ("ee we 5", "oa 3") is
@@ -1330,6 +1338,33 @@ private:
       out.append(span.substr(start, pos - start));
     }
     return out;
+  }
+
+  // A name without the form's labels around it: "Item: Rara Qty" -> "Rara".
+  static std::string without_labels(std::string name) {
+    static const std::unordered_set<std::string> leading = {"item", "items", "name", "product",
+                                                            "particulars", "description"};
+    static const std::unordered_set<std::string> trailing = {"qty", "qnty", "qnt", "quantity"};
+    auto bare = [](std::string_view w) {
+      while (!w.empty() && (w.back() == ':' || w.back() == '.' || w.back() == '-'))
+        w.remove_suffix(1);
+      return ascii_lower(w);
+    };
+    for (;;) {
+      size_t space = name.find(' ');
+      if (space == std::string::npos || !leading.count(bare(std::string_view{name}.substr(0, space))))
+        break;
+      name.erase(0, space + 1);
+    }
+    for (;;) {
+      size_t space = name.rfind(' ');
+      if (space == std::string::npos || !trailing.count(bare(std::string_view{name}.substr(space + 1))))
+        break;
+      name.erase(space);
+    }
+    while (!name.empty() && (name.back() == ':' || name.back() == ' ' || name.back() == '-'))
+      name.pop_back();
+    return name;
   }
 
   static std::string format_number(double v) {

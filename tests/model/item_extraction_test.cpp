@@ -177,6 +177,10 @@ TEST_CASE("item lines give name, quantity and unit", "[model]") {
     {"Rara-3 ctn", "Rara", 3, "carton"},
     {"chini 5ota", "chini", 5, "pcs"},
     {"Lux 2 pcs Rs 50", "Lux", 2, "pcs"},
+    {"Maggi 12 pcs @ 20", "Maggi", 12, "pcs"},  // a rate, not the quantity
+    // labels of a printed form around the name
+    {"Item: Rara Qty: 3 ctn", "Rara", 3, "carton"},
+    {"Rara qty 3 ctn", "Rara", 3, "carton"},
     {"1 | Rara | 3 ctn", "Rara", 3, "carton"},
     {"1 Rara 3 ctn", "1 Rara", 3, "carton"},
     {"1 - Rara - 10", "Rara", 10, ""},
