@@ -18,7 +18,9 @@
 // left in the name once the quantity is taken is nearly always a size, worth
 // more than a brand word the writer left out ("ghi 500" is DDC Ghee 500 ml,
 // not the 1 L jar whose alias is "ghee"). Words are compared by edit
-// distance with swapped neighbours as one edit ("matra" for "matar"). Then
+// distance with swapped neighbours as one edit ("matra" for "matar"); a
+// Nepali word for a kind of goods also meets its English word at 0.9
+// ("Lux sabun" for "Lux Soap", grocery_synonyms). Then
 // the ambiguity penalty: a best product less than 0.1 ahead of the next
 // product loses twice the shortfall, so two products that both fit
 // "wai wai" end up below the 0.85 auto-match bar.
@@ -41,6 +43,7 @@
 #include <unordered_map>
 
 #include "model/match_terms.hpp"
+#include "model/grocery_synonyms.hpp"
 #include "model/myers_distance.hpp"
 #include "model/text_folding.hpp"
 #include "model/unit_words.hpp"
@@ -54,6 +57,7 @@ namespace {
 constexpr double generic_word_weight = 0.5;  // a name word that repeats its category ("noodles")
 constexpr double size_mismatch = 0.8;      // written size is another pack size
 constexpr double number_mismatch = 0.75;   // a bare number is not the pack size
+constexpr float synonym_similarity = 0.9f;  // "sabun" for "soap": right, but not as written
 constexpr double ambiguity_margin = 0.1;
 constexpr double ambiguity_slope = 2.0;
 constexpr double min_score = 0.3;    // below this a product is not listed at all
@@ -93,6 +97,9 @@ struct prepared_query {
   std::vector<uint16_t> unit_len;
   std::vector<uint8_t> unit_numeric;
   std::vector<myers_pattern> patterns;
+  // Per unit: the vocabulary id of its English word (grocery_synonyms),
+  // UINT32_MAX for none (and for pairs).
+  std::vector<uint32_t> synonym;
   std::vector<double> weight;  // per word
   double total = 0;
   double reach = 0;  // most name weight the words can account for
@@ -420,6 +427,8 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
     q.unit_len.push_back(static_cast<uint16_t>(std::min<size_t>(utf8::length(u), UINT16_MAX)));
     q.unit_numeric.push_back(numeric(u));
     q.patterns.emplace_back(u, /*swaps=*/true);
+    const std::string& english = q.synonym.size() < q.words ? english_word_key(u) : std::string{};
+    q.synonym.push_back(english.empty() ? UINT32_MAX : find_word(english));
   }
   for (size_t i = 0; i < q.words; ++i) {
     q.weight.push_back(q.unit_len[i]);
@@ -432,11 +441,13 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
 float catalog_index::impl::unit_sim(const prepared_query& q, size_t u, uint32_t v) const {
   if (q.unit_numeric[u] || vocab_numeric[v])
     return q.units[u] == vocab[v] ? 1.0f : 0.0f;
+  const float english = q.synonym[u] == v ? synonym_similarity : 0.0f;
   size_t la = q.unit_len[u];
   size_t lb = vocab_len[v];
   if (abs_diff(la, lb) > allowed_word_edits(la, lb))
-    return 0.0f;
-  return static_cast<float>(word_similarity(q.patterns[u].distance(vocab[v]), la, lb));
+    return english;
+  return std::max(english,
+                  static_cast<float>(word_similarity(q.patterns[u].distance(vocab[v]), la, lb)));
 }
 
 float catalog_index::impl::join_sim(const prepared_query& q, size_t i, uint32_t v1,
@@ -699,17 +710,20 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
     // one deletion on this side finds those; two typos against a longer word
     // would be a weak match at best.
     size_t edits = q.unit_numeric[u] ? 0 : q.unit_len[u] <= 4 ? 1 : word_lookup::max_edits;
-    if (!any_len_within(q.units[u].size(), edits))
-      continue;
-    lookup.for_each_candidate(q.units[u], edits,
-                              [&](uint32_t v) {
-                                if (S.vocab_unit_seen[v] == key)
-                                  return;
-                                S.vocab_unit_seen[v] = key;
-                                float s = sim_of(q, u, v);
-                                if (s > 0)
-                                  unit_hits[u].emplace_back(v, s);
-                              });
+    auto hit = [&](uint32_t v) {
+      if (S.vocab_unit_seen[v] == key)
+        return;
+      S.vocab_unit_seen[v] = key;
+      float s = sim_of(q, u, v);
+      if (s > 0)
+        unit_hits[u].emplace_back(v, s);
+    };
+    // The English word for a Nepali one ("sabun": soap) is a vocabulary word
+    // of its own, at any distance.
+    if (q.synonym[u] != UINT32_MAX)
+      hit(q.synonym[u]);
+    if (any_len_within(q.units[u].size(), edits))
+      lookup.for_each_candidate(q.units[u], edits, hit);
   }
   // Per item word: what can credit it. Close hits (exact, one typo) and
   // loose ones become two lists, so a word's many loose neighbours ("gagara":
