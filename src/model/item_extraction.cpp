@@ -1242,7 +1242,7 @@ private:
         reasons.push_back(two);
       return trail;
     }
-    // "Maggi - 5 thaila": a separated number before a last word that is no unit.
+    // "Maggi - 5 jhola", "Horlicks 2 jhola": a number before a last word that is no unit.
     if (!t_.empty()) {
       size_t last = t_.size();
       while (last-- > 0 && !is_content(t_[last])) {
@@ -1251,7 +1251,7 @@ private:
           !is_noise_word(t_[last].text)) {
         size_t p = prev_index(last, true);
         for (auto& g : groups_)
-          if (p != npos && g.last == p && g.first == p && g.bare() && g.after_sep &&
+          if (p != npos && g.last == p && g.first == p && g.bare() &&
               !g.glued_hyphen && utf8::length(word_text(last)) <= 12) {
             g.unknown_unit = true;
             g.raw_unit = std::string{word_text(last)};

@@ -59,7 +59,7 @@ constexpr spelling spellings[] = {
   // box
   {"box", "box"}, {"bx", "box"}, {"bxs", "box"}, {"baakas", "box"}, {"bakas", "box"},
   {"baksa", "box"}, {"dabba", "box"}, {"dibba", "box"}, {"बाकस", "box"}, {"बक्स", "box"},
-  {"बाक्स", "box"}, {"डब्बा", "box"}, {"डिब्बा", "box"},
+  {"बाक्स", "box"}, {"डब्बा", "box"}, {"डिब्बा", "box"}, {"batta", "box"}, {"बट्टा", "box"},
   // bag
   {"bag", "bag"}, {"bora", "bag"}, {"bori", "bag"}, {"sack", "bag"}, {"thaili", "bag"},
   {"thaila", "bag"}, {"थैला", "bag"},

@@ -178,6 +178,8 @@ TEST_CASE("item lines give name, quantity and unit", "[model]") {
     {"chini 5ota", "chini", 5, "pcs"},
     {"Lux 2 pcs Rs 50", "Lux", 2, "pcs"},
     {"Maggi 12 pcs @ 20", "Maggi", 12, "pcs"},  // a rate, not the quantity
+    {"Horlicks 2 batta", "Horlicks", 2, "box"},
+    {"हर्लिक्स २ बट्टा", "हर्लिक्स", 2, "box"},
     // labels of a printed form around the name
     {"Item: Rara Qty: 3 ctn", "Rara", 3, "carton"},
     {"Rara qty 3 ctn", "Rara", 3, "carton"},
@@ -227,6 +229,8 @@ TEST_CASE("doubtful readings are marked unsure with a reason", "[model]") {
   auto [line, name, quantity, unit, reason] =
     GENERATE(table<std::string, std::string, double, std::string, std::string>({
       {"Maggi - 5 potli", "Maggi", 5, "", "unknown unit 'potli'"},
+      {"Horlicks 2 potli", "Horlicks", 2, "", "unknown unit 'potli'"},
+      {"हर्लिक्स २ पोटली", "हर्लिक्स", 2, "", "unknown unit 'पोटली'"},
       {"Rara - 3 cartn", "Rara", 3, "carton", "unit 'carton' guessed from 'cartn'"},
       {"chini 2000 kg", "chini", 2000, "kg", "quantity over 1000"},
       {"Rara 5 10", "Rara 5", 10, "", "two numbers, either could be the quantity"},
