@@ -165,7 +165,9 @@ TEST_CASE("three nodes share 600 orders uploaded to one, each done exactly once"
   CHECK(wait_for([&] { return pending(redis) == 0; }, 10s));
   CHECK(redis.command({"XLEN", "khaacho:orders"}).integer == 600);
   // Each node keeps a heartbeat with its capacity.
-  redis::order_stream reader{model::redis_endpoint{"127.0.0.1", redis.port()}, {}, "test-reader"};
+  model::redis_endpoint endpoint;
+  endpoint.port = redis.port();
+  redis::order_stream reader{endpoint, {}, "test-reader"};
   auto beats = reader.heartbeats();
   REQUIRE(beats);
   std::set<std::string> nodes;
@@ -259,7 +261,9 @@ TEST_CASE("a slow node gets less work than fast ones", "[process][postgres][redi
   cluster_db d;
   redis_server redis;
   node_env fast{{"KHAACHO_TEST_IN_FLIGHT", "10"}, {"KHAACHO_TEST_LATENCY_MS", "5"}};
-  node_env slow{{"KHAACHO_TEST_IN_FLIGHT", "10"}, {"KHAACHO_TEST_LATENCY_MS", "60"}};
+  // 150 ms a stage against 5: far enough apart that the shares differ even
+  // when a loaded machine slows the fast nodes down to its own pace.
+  node_env slow{{"KHAACHO_TEST_IN_FLIGHT", "10"}, {"KHAACHO_TEST_LATENCY_MS", "150"}};
   auto s = start_node(d, redis, "node-slow", slow);
   auto b = start_node(d, redis, "node-b", fast);
   fast["KHAACHO_TEST_UPLOADS"] = "300";
