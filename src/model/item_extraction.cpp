@@ -1038,6 +1038,27 @@ public:
         ++j;
       }
       g.last = j - 1;
+      // "Sugar kg 10", "Rara - ctn - 3": the unit written before a number
+      // that ends the line, when no other number took it.
+      if (g.bare() && t.kind == token_kind::number && !t.fraction) {
+        bool ends = true;
+        for (size_t k = j; k < t_.size(); ++k)
+          ends = ends && !is_content(t_[k]);
+        size_t p = i;
+        while (p-- > 0 && (t_[p].kind == token_kind::sep || t_[p].kind == token_kind::other)) {
+        }
+        // "No. 5", "Ward no 5": before a number, "no" is "number".
+        static const std::unordered_set<std::string> not_before = {"no", "nos", "can", "tin"};
+        std::string_view u = ends && p != npos && p > 0 && t_[p].kind == token_kind::word &&
+                                 !not_before.count(t_[p].text)
+                               ? canonical_unit(word_text(p))
+                               : std::string_view{};
+        if (!u.empty() && (groups_.empty() || groups_.back().last < p)) {
+          g.unit = std::string{u};
+          g.raw_unit = std::string{word_text(p)};
+          g.first = p;
+        }
+      }
       // Without a unit, a number over 1000 or with a leading zero ("0021") is
       // a code, a year or OCR debris, never an amount.
       if (g.bare() && t.kind == token_kind::number &&

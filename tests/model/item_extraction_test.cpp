@@ -179,6 +179,9 @@ TEST_CASE("item lines give name, quantity and unit", "[model]") {
     {"Lux 2 pcs Rs 50", "Lux", 2, "pcs"},
     {"Maggi 12 pcs @ 20", "Maggi", 12, "pcs"},  // a rate, not the quantity
     {"Horlicks 2 batta", "Horlicks", 2, "box"},
+    // the unit before the number that ends the line
+    {"Sugar kg 10", "Sugar", 10, "kg"},
+    {"Rara - ctn - 3", "Rara", 3, "carton"},
     {"हर्लिक्स २ बट्टा", "हर्लिक्स", 2, "box"},
     // labels of a printed form around the name
     {"Item: Rara Qty: 3 ctn", "Rara", 3, "carton"},
