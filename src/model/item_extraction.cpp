@@ -788,10 +788,17 @@ struct group {
 
 double number_word(const std::string& w) {
   static const std::pair<std::string_view, double> words[] = {
-    {"half", 0.5}, {"aadha", 0.5}, {"adha", 0.5}, {"आधा", 0.5}, {"dedh", 1.5}, {"dedh", 1.5},
+    {"half", 0.5}, {"aadha", 0.5}, {"adha", 0.5}, {"आधा", 0.5}, {"dedh", 1.5}, {"derh", 1.5},
     {"डेढ", 1.5}, {"adhai", 2.5}, {"arhai", 2.5}, {"अढाई", 2.5}, {"one", 1}, {"two", 2},
     {"three", 3}, {"four", 4}, {"five", 5}, {"six", 6}, {"seven", 7}, {"eight", 8},
     {"nine", 9}, {"ten", 10}, {"twelve", 12}, {"a", 1}, {"an", 1},
+    // Nepali, in both scripts: quarter, one and a quarter, then one to twelve
+    {"pau", 0.25}, {"paw", 0.25}, {"पाउ", 0.25}, {"पाव", 0.25}, {"sawa", 1.25}, {"सवा", 1.25},
+    {"dhai", 2.5}, {"ढाई", 2.5}, {"ek", 1}, {"एक", 1}, {"dui", 2}, {"दुई", 2}, {"teen", 3},
+    {"tin", 3}, {"तीन", 3}, {"तिन", 3}, {"char", 4}, {"चार", 4}, {"panch", 5}, {"paanch", 5},
+    {"पाँच", 5}, {"पाच", 5}, {"chha", 6}, {"छ", 6}, {"saat", 7}, {"सात", 7}, {"aath", 8},
+    {"आठ", 8}, {"nau", 9}, {"नौ", 9}, {"das", 10}, {"दश", 10}, {"दस", 10}, {"barha", 12},
+    {"बाह्र", 12},
   };
   for (const auto& [word, value] : words)
     if (w == word)

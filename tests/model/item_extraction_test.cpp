@@ -105,6 +105,10 @@ TEST_CASE("item lines give name, quantity and unit", "[model]") {
     {"2 carton Coke 1.25", "Coke 1.25", 2, "carton"},
     {"25 kg Mansuli chamal", "Mansuli chamal", 25, "kg"},
     {"half kg jeera", "jeera", 0.5, "kg"},
+    {"जिरा पाव केजी", "जिरा", 0.25, "kg"},
+    {"chini sawa kg", "chini", 1.25, "kg"},
+    {"चिनी दुई केजी", "चिनी", 2, "kg"},
+    {"Rara paanch ctn", "Rara", 5, "carton"},
     {"one dozen Tiger biscuit", "Tiger biscuit", 1, "dozen"},
     // list numbering and bullets are not quantities
     {"1. Rara 3 ctn", "Rara", 3, "carton"},
