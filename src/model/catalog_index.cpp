@@ -20,7 +20,9 @@
 // not the 1 L jar whose alias is "ghee"). Words are compared by edit
 // distance with swapped neighbours as one edit ("matra" for "matar"); a
 // Nepali word for a kind of goods also meets its English word at 0.9
-// ("Lux sabun" for "Lux Soap", grocery_synonyms). Then
+// ("Lux sabun" for "Lux Soap", grocery_synonyms), and a word meets one with
+// the same consonants at 0.8 (English written in Devanagari, "सनफ्लावर" for
+// "sunflower", consonant_skeleton). Then
 // the ambiguity penalty: a best product less than 0.1 ahead of the next
 // product loses twice the shortfall, so two products that both fit
 // "wai wai" end up below the 0.85 auto-match bar.
@@ -58,6 +60,7 @@ constexpr double generic_word_weight = 0.5;  // a name word that repeats its cat
 constexpr double size_mismatch = 0.8;      // written size is another pack size
 constexpr double number_mismatch = 0.75;   // a bare number is not the pack size
 constexpr float synonym_similarity = 0.9f;  // "sabun" for "soap": right, but not as written
+constexpr float skeleton_similarity = 0.8f;  // same consonants, other vowels: likely, not sure
 constexpr double ambiguity_margin = 0.1;
 constexpr double ambiguity_slope = 2.0;
 constexpr double min_score = 0.3;    // below this a product is not listed at all
@@ -100,6 +103,8 @@ struct prepared_query {
   // Per unit: the vocabulary id of its English word (grocery_synonyms),
   // UINT32_MAX for none (and for pairs).
   std::vector<uint32_t> synonym;
+  // Per unit: its consonant skeleton ("" for none, and for pairs).
+  std::vector<std::string> skeleton;
   std::vector<double> weight;  // per word
   double total = 0;
   double reach = 0;  // most name weight the words can account for
@@ -215,6 +220,8 @@ struct catalog_index::impl {
   // Byte lengths some vocabulary word has: a lookup of a word whose length
   // is more than `edits` from all of them finds nothing (symmetric deletes).
   std::vector<uint8_t> byte_len_present;
+  std::vector<std::string> vocab_skeleton;  // consonant_skeleton per vocabulary word
+  std::unordered_map<std::string, std::vector<uint32_t>> skeleton_words;
   bool any_len_within(size_t n, size_t edits) const {
     const size_t lo = n > edits ? n - edits : 0;
     for (size_t l = lo; l <= n + edits && l < byte_len_present.size(); ++l)
@@ -335,6 +342,12 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
     vocab_len[v] = static_cast<uint16_t>(std::min<size_t>(utf8::length(vocab[v]), UINT16_MAX));
     vocab_numeric[v] = numeric(vocab[v]);
   }
+  vocab_skeleton.resize(vocab.size());
+  for (uint32_t v = 0; v < vocab.size(); ++v) {
+    vocab_skeleton[v] = consonant_skeleton(vocab[v]);
+    if (!vocab_skeleton[v].empty())
+      skeleton_words[vocab_skeleton[v]].push_back(v);
+  }
   // Pairs of adjacent name words, numbered in (first, second) order.
   std::sort(pair_product.begin(), pair_product.end());
   pair_product.erase(std::unique(pair_product.begin(), pair_product.end()), pair_product.end());
@@ -427,8 +440,10 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
     q.unit_len.push_back(static_cast<uint16_t>(std::min<size_t>(utf8::length(u), UINT16_MAX)));
     q.unit_numeric.push_back(numeric(u));
     q.patterns.emplace_back(u, /*swaps=*/true);
-    const std::string& english = q.synonym.size() < q.words ? english_word_key(u) : std::string{};
+    const bool word = q.synonym.size() < q.words;
+    const std::string& english = word ? english_word_key(u) : std::string{};
     q.synonym.push_back(english.empty() ? UINT32_MAX : find_word(english));
+    q.skeleton.push_back(word ? consonant_skeleton(u) : std::string{});
   }
   for (size_t i = 0; i < q.words; ++i) {
     q.weight.push_back(q.unit_len[i]);
@@ -441,7 +456,9 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
 float catalog_index::impl::unit_sim(const prepared_query& q, size_t u, uint32_t v) const {
   if (q.unit_numeric[u] || vocab_numeric[v])
     return q.units[u] == vocab[v] ? 1.0f : 0.0f;
-  const float english = q.synonym[u] == v ? synonym_similarity : 0.0f;
+  float english = q.synonym[u] == v ? synonym_similarity : 0.0f;
+  if (!q.skeleton[u].empty() && q.skeleton[u] == vocab_skeleton[v])
+    english = std::max(english, skeleton_similarity);
   size_t la = q.unit_len[u];
   size_t lb = vocab_len[v];
   if (abs_diff(la, lb) > allowed_word_edits(la, lb))
@@ -722,6 +739,12 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
     // of its own, at any distance.
     if (q.synonym[u] != UINT32_MAX)
       hit(q.synonym[u]);
+    // An English word written in Devanagari meets the word with its
+    // consonants ("सनफ्लावर": sunflower).
+    if (!q.skeleton[u].empty())
+      if (auto it = skeleton_words.find(q.skeleton[u]); it != skeleton_words.end())
+        for (uint32_t v : it->second)
+          hit(v);
     if (any_len_within(q.units[u].size(), edits))
       lookup.for_each_candidate(q.units[u], edits, hit);
   }

@@ -94,6 +94,18 @@ std::string fold_text(std::string_view text) {
   return out;
 }
 
+std::string consonant_skeleton(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c < 'a' || c > 'z')
+      return {};
+    bool vowel = c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+    if (!vowel && (out.empty() || out.back() != c))
+      out += c;
+  }
+  return out.size() >= 4 ? out : std::string{};
+}
+
 bool is_number_token(std::string_view token) {
   return !token.empty() && token.front() >= '0' && token.front() <= '9';
 }

@@ -33,6 +33,13 @@ std::string fold_text(std::string_view text);
 /// "चिनी", "chini" and "cheeni" give the same key. Digits are kept as is.
 std::string word_key(std::string_view token);
 
+/// The consonants of a word key, repeats made single: "sunplover" and
+/// "sanaplavar" (sunflower written in Devanagari, romanized) both give
+/// "snplvr". English words written in Devanagari keep their consonants but
+/// not their vowels. "" for keys with fewer than four consonants (too many
+/// words share those), numbers and keys that are not plain ASCII letters.
+std::string consonant_skeleton(std::string_view key);
+
 /// True if `token` is a number as fold_tokens writes it ("75", "2.25").
 bool is_number_token(std::string_view token);
 

@@ -38,6 +38,18 @@ TEST_CASE("word_key makes Devanagari and romanized variants equal", "[text_foldi
   CHECK(word_key("75") == "75");
 }
 
+TEST_CASE("an English word written in Devanagari keeps its consonant skeleton",
+          "[text_folding][model]") {
+  CHECK(consonant_skeleton(word_key("sunflower")) == "snplvr");
+  CHECK(consonant_skeleton(word_key("सनफ्लावर")) == "snplvr");
+  CHECK(consonant_skeleton(word_key("horlicks")) == consonant_skeleton(word_key("हर्लिक्स")));
+  // Fewer than four consonants say too little; numbers and other scripts none.
+  CHECK(consonant_skeleton(word_key("tel")).empty());
+  CHECK(consonant_skeleton(word_key("parle")).empty());
+  CHECK(consonant_skeleton("250").empty());
+  CHECK(consonant_skeleton("snplvr ").empty());
+}
+
 TEST_CASE("analyze_match_text separates words, sizes, quantities and bare numbers",
           "[text_folding][model]") {
   auto t = analyze_match_text("Wai Wai Chicken 75g x 20 packets");
