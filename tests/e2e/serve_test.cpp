@@ -44,6 +44,15 @@ int status_of(const httplib::Result& res) {
   return res ? res->status : -1;
 }
 
+/// The request line and headers of an image upload whose multipart body of
+/// `body_size` bytes the test sends by hand (in pieces, or never whole).
+std::string upload_head(const std::string& token, const std::string& boundary, size_t body_size) {
+  return "POST /api/orders/upload-image HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+         "Authorization: Bearer " + token + "\r\n"
+         "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
+         "Content-Length: " + std::to_string(body_size) + "\r\n\r\n";
+}
+
 }  // namespace
 
 TEST_CASE("serve migrates on request, becomes ready, and stops on SIGTERM", "[e2e][postgres]") {
@@ -281,10 +290,7 @@ TEST_CASE("SIGTERM while orders are processed and an upload is arriving: stages 
   const std::string boundary = "sh0tdownb0undary";
   auto body = multipart_body(boundary, {{"image", "late.png", "image/png",
                                          render_text_page({"4. chini 1 kg"})}});
-  std::string head = "POST /api/orders/upload-image HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Authorization: Bearer " + token + "\r\n"
-                     "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
-                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  std::string head = upload_head(token, boundary, body.size());
   raw_connection late{srv.port()};
   REQUIRE(late.send(head + body.substr(0, body.size() / 2)) == head.size() + body.size() / 2);
   std::this_thread::sleep_for(300ms);  // the server is reading it
@@ -366,10 +372,7 @@ TEST_CASE("SIGTERM with an upload that never finishes: the drain is bounded, the
   const std::string boundary = "sl0wb0undary";
   auto body = multipart_body(boundary, {{"image", "slow.png", "image/png",
                                          render_text_page({"1. chini 1 kg"})}});
-  std::string head = "POST /api/orders/upload-image HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Authorization: Bearer " + token + "\r\n"
-                     "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
-                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  std::string head = upload_head(token, boundary, body.size());
   raw_connection slow{srv.port()};
   size_t sent = body.size() / 3;
   REQUIRE(slow.send(head + body.substr(0, sent)) == head.size() + sent);
