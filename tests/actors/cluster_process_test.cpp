@@ -25,12 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string self_exe() {
-  char buf[4096];
-  auto n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return n > 0 ? std::string{buf, static_cast<size_t>(n)} : "";
-}
-
 struct cluster_db {
   scratch_database database;
   db::pg_connection conn;
@@ -92,19 +86,11 @@ using node_env = std::map<std::string, std::string>;
 
 std::unique_ptr<child_process> start_node(const cluster_db& d, const redis_server& redis,
                                           const std::string& node, node_env extra = {}) {
-  extra["KHAACHO_TEST_NODE"] = node;
   extra["DATABASE_URL"] = d.database.url();
   extra["REDIS_URL"] = redis.url();
   extra.emplace("KHAACHO_TEST_LEASE_S", "3");
   extra.emplace("KHAACHO_TEST_WORKERS", "3");  // 3 nodes × 22 connections
-  auto p = std::make_unique<child_process>(std::vector<std::string>{self_exe()}, extra);
-  auto until = std::chrono::steady_clock::now() + 30s;
-  while (p->out().find("NODE READY") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > until || p->wait(0ms))
-      FAIL("node did not start: " << p->out() << p->err());
-    std::this_thread::sleep_for(20ms);
-  }
-  return p;
+  return start_test_node(node, std::move(extra));
 }
 
 /// Pending entries of the group (XPENDING summary's count).

@@ -19,12 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string self_exe() {
-  char buf[4096];
-  auto n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return n > 0 ? std::string{buf, static_cast<size_t>(n)} : "";
-}
-
 struct node_db {
   scratch_database database;
   db::pg_connection conn;
@@ -74,16 +68,8 @@ struct node_db {
 
 std::unique_ptr<child_process> start_node(const node_db& d, const std::string& node,
                                           std::map<std::string, std::string> extra = {}) {
-  extra["KHAACHO_TEST_NODE"] = node;
   extra["DATABASE_URL"] = d.database.url();
-  auto p = std::make_unique<child_process>(std::vector<std::string>{self_exe()}, extra);
-  auto until = std::chrono::steady_clock::now() + 30s;
-  while (p->out().find("NODE READY") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > until || p->wait(0ms))
-      FAIL("node did not start: " << p->out() << p->err());
-    std::this_thread::sleep_for(20ms);
-  }
-  return p;
+  return start_test_node(node, std::move(extra));
 }
 
 }  // namespace

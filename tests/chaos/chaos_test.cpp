@@ -689,25 +689,11 @@ TEST_CASE("a hanging LLM holds no HTTP thread: /healthz answers within 100 ms at
 
 namespace {
 
-std::string self_exe() {
-  char buf[4096];
-  auto n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return n > 0 ? std::string{buf, static_cast<size_t>(n)} : "";
-}
-
 /// A test-stage pipeline node (tests/support/test_node.hpp) on `db_url`.
 std::unique_ptr<child_process> start_test_node(const std::string& db_url, const std::string& node,
                                                std::map<std::string, std::string> env) {
-  env["KHAACHO_TEST_NODE"] = node;
   env["DATABASE_URL"] = db_url;
-  auto p = std::make_unique<child_process>(std::vector<std::string>{self_exe()}, env);
-  auto until = std::chrono::steady_clock::now() + 30s;
-  while (p->out().find("NODE READY") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > until || p->wait(0ms))
-      throw std::runtime_error("node did not start: " + p->out() + p->err());
-    std::this_thread::sleep_for(20ms);
-  }
-  return p;
+  return test::start_test_node(node, std::move(env));
 }
 
 }  // namespace

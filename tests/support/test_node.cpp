@@ -1,6 +1,10 @@
 #include "support/test_node.hpp"
 
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
+#include <stdexcept>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -168,6 +172,24 @@ int run_test_node() {
   caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
   std::cout << (clean ? "NODE STOPPED" : "NODE STOPPED LATE") << std::endl;
   return 0;
+}
+
+std::unique_ptr<child_process> start_test_node(const std::string& node,
+                                               std::map<std::string, std::string> env) {
+  char exe[4096];
+  auto n = ::readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0)
+    throw std::runtime_error("cannot find this test binary in /proc/self/exe");
+  env["KHAACHO_TEST_NODE"] = node;
+  auto p = std::make_unique<child_process>(
+    std::vector<std::string>{std::string{exe, static_cast<size_t>(n)}}, env);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (p->out().find("NODE READY") == std::string::npos) {
+    if (std::chrono::steady_clock::now() > until || p->wait(std::chrono::milliseconds{0}))
+      throw std::runtime_error("node did not start: " + p->out() + p->err());
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return p;
 }
 
 }  // namespace khaacho::test

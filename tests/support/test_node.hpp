@@ -16,7 +16,11 @@
 // Every stage call counts itself in test_stage_effects (order, stage).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
+
+#include "support/child_process.hpp"
 
 namespace khaacho::test {
 
@@ -24,5 +28,11 @@ namespace khaacho::test {
 extern const char* const test_stage_effects_ddl;
 
 int run_test_node();
+
+/// Starts this test binary as test node `node` with `env` (DATABASE_URL and
+/// the settings above) and waits up to 30 s for it to report ready.
+/// Throws std::runtime_error, with the node's output, when it does not.
+std::unique_ptr<child_process> start_test_node(const std::string& node,
+                                               std::map<std::string, std::string> env);
 
 }  // namespace khaacho::test
