@@ -179,6 +179,9 @@ bool all_of_chars(std::string_view s, std::string_view set) {
 void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
   auto text = [&](const piece& p) { return line.substr(p.b, p.e - p.b); };
   auto is_digits = [&](size_t i) { return i < ps.size() && ps[i].kind == piece_kind::digits; };
+  auto is_unit = [&](size_t i) {
+    return i < ps.size() && ps[i].kind == piece_kind::letters && !canonical_unit(text(ps[i])).empty();
+  };
   // The first digit of a quantity read as its look-alike letter, glued to
   // the rest: "Z4PKT" for 24PKT (digits and a unit follow), "O.5 kg" for
   // 0.5 kg (a decimal point follows). That digit, or -1. A guess.
@@ -187,9 +190,7 @@ void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
     if (p.kind != piece_kind::letters || p.e - p.b != 1)
       return -1;
     char c = line[p.b];
-    bool before_unit = is_digits(i + 1) && glued(ps, i + 1) && i + 2 < ps.size() &&
-                       ps[i + 2].kind == piece_kind::letters &&
-                       !canonical_unit(text(ps[i + 2])).empty();
+    bool before_unit = is_digits(i + 1) && glued(ps, i + 1) && is_unit(i + 2);
     bool before_point = (c == 'O' || c == 'o') && i + 2 < ps.size() &&
                         ps[i + 1].kind == piece_kind::punct && ps[i + 1].cp == '.' &&
                         glued(ps, i + 1) && is_digits(i + 2) && glued(ps, i + 2);
@@ -199,8 +200,7 @@ void fix_ocr_digits(std::string_view line, std::vector<piece>& ps) {
     piece& p = ps[i];
     bool digits_before = i > 0 && is_digits(i - 1) && !p.space_before;
     bool digits_after = is_digits(i + 1) && glued(ps, i + 1);
-    bool unit_after = i + 1 < ps.size() && ps[i + 1].kind == piece_kind::letters &&
-                      !canonical_unit(text(ps[i + 1])).empty();
+    bool unit_after = is_unit(i + 1);
     bool word_start = i == 0 || p.space_before || ps[i - 1].kind != piece_kind::letters;
     if (p.kind == piece_kind::punct && p.cp == '|' && (digits_before || digits_after)) {
       p.kind = piece_kind::digits;
@@ -961,6 +961,7 @@ public:
   }
 
   void find_groups() {
+    const size_t borders = cell_borders();
     for (size_t i = 0; i < t_.size(); ++i) {
       const token& t = t_[i];
       group g;
@@ -996,7 +997,7 @@ public:
       // "1 | Sugar | 10 | kg": in a ruled table the unit has a cell of its own.
       if (t.kind == token_kind::number && j + 1 < t_.size() && t_[j].kind == token_kind::sep &&
           t_[j].sep == '|' && t_[j + 1].kind == token_kind::word &&
-          !canonical_unit(word_text(j + 1)).empty() && cell_borders() >= 2)
+          !canonical_unit(word_text(j + 1)).empty() && borders >= 2)
         ++j;
       // "12) प्याकेट Rara": a stray parenthesis between a leading number and
       // its unit.
