@@ -103,8 +103,9 @@ struct prepared_query {
   // Per unit: the vocabulary id of its English word (grocery_synonyms),
   // UINT32_MAX for none (and for pairs).
   std::vector<uint32_t> synonym;
-  // Per unit: its consonant skeleton ("" for none, and for pairs).
-  std::vector<std::string> skeleton;
+  // Per unit: the id of its consonant skeleton among the vocabulary's
+  // (catalog_index::impl::skeleton_ids), UINT32_MAX for none (and for pairs).
+  std::vector<uint32_t> skeleton;
   std::vector<double> weight;  // per word
   double total = 0;
   double reach = 0;  // most name weight the words can account for
@@ -220,8 +221,11 @@ struct catalog_index::impl {
   // Byte lengths some vocabulary word has: a lookup of a word whose length
   // is more than `edits` from all of them finds nothing (symmetric deletes).
   std::vector<uint8_t> byte_len_present;
-  std::vector<std::string> vocab_skeleton;  // consonant_skeleton per vocabulary word
-  std::unordered_map<std::string, std::vector<uint32_t>> skeleton_words;
+  // Consonant skeletons of the vocabulary, numbered; per word its skeleton's
+  // id (UINT32_MAX for none), per id the words that have it.
+  std::unordered_map<std::string, uint32_t> skeleton_ids;
+  std::vector<uint32_t> vocab_skeleton;
+  std::vector<std::vector<uint32_t>> skeleton_words;
   bool any_len_within(size_t n, size_t edits) const {
     const size_t lo = n > edits ? n - edits : 0;
     for (size_t l = lo; l <= n + edits && l < byte_len_present.size(); ++l)
@@ -342,11 +346,16 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
     vocab_len[v] = static_cast<uint16_t>(std::min<size_t>(utf8::length(vocab[v]), UINT16_MAX));
     vocab_numeric[v] = numeric(vocab[v]);
   }
-  vocab_skeleton.resize(vocab.size());
+  vocab_skeleton.assign(vocab.size(), UINT32_MAX);
   for (uint32_t v = 0; v < vocab.size(); ++v) {
-    vocab_skeleton[v] = consonant_skeleton(vocab[v]);
-    if (!vocab_skeleton[v].empty())
-      skeleton_words[vocab_skeleton[v]].push_back(v);
+    std::string sk = consonant_skeleton(vocab[v]);
+    if (sk.empty())
+      continue;
+    auto [it, added] = skeleton_ids.emplace(std::move(sk), static_cast<uint32_t>(skeleton_words.size()));
+    if (added)
+      skeleton_words.emplace_back();
+    vocab_skeleton[v] = it->second;
+    skeleton_words[it->second].push_back(v);
   }
   // Pairs of adjacent name words, numbered in (first, second) order.
   std::sort(pair_product.begin(), pair_product.end());
@@ -443,7 +452,8 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
     const bool word = q.synonym.size() < q.words;
     const std::string& english = word ? english_word_key(u) : std::string{};
     q.synonym.push_back(english.empty() ? UINT32_MAX : find_word(english));
-    q.skeleton.push_back(word ? consonant_skeleton(u) : std::string{});
+    auto sk = word ? skeleton_ids.find(consonant_skeleton(u)) : skeleton_ids.end();
+    q.skeleton.push_back(sk == skeleton_ids.end() ? UINT32_MAX : sk->second);
   }
   for (size_t i = 0; i < q.words; ++i) {
     q.weight.push_back(q.unit_len[i]);
@@ -456,14 +466,15 @@ prepared_query catalog_index::impl::prepare(std::string_view text) const {
 float catalog_index::impl::unit_sim(const prepared_query& q, size_t u, uint32_t v) const {
   if (q.unit_numeric[u] || vocab_numeric[v])
     return q.units[u] == vocab[v] ? 1.0f : 0.0f;
-  float english = q.synonym[u] == v ? synonym_similarity : 0.0f;
-  if (!q.skeleton[u].empty() && q.skeleton[u] == vocab_skeleton[v])
-    english = std::max(english, skeleton_similarity);
+  // Other ways than spelling for the word to be this one.
+  float beyond_spelling = q.synonym[u] == v ? synonym_similarity : 0.0f;
+  if (q.skeleton[u] != UINT32_MAX && q.skeleton[u] == vocab_skeleton[v])
+    beyond_spelling = std::max(beyond_spelling, skeleton_similarity);
   size_t la = q.unit_len[u];
   size_t lb = vocab_len[v];
   if (abs_diff(la, lb) > allowed_word_edits(la, lb))
-    return english;
-  return std::max(english,
+    return beyond_spelling;
+  return std::max(beyond_spelling,
                   static_cast<float>(word_similarity(q.patterns[u].distance(vocab[v]), la, lb)));
 }
 
@@ -741,10 +752,9 @@ std::vector<match_candidate> catalog_index::impl::match(std::string_view text,
       hit(q.synonym[u]);
     // An English word written in Devanagari meets the word with its
     // consonants ("सनफ्लावर": sunflower).
-    if (!q.skeleton[u].empty())
-      if (auto it = skeleton_words.find(q.skeleton[u]); it != skeleton_words.end())
-        for (uint32_t v : it->second)
-          hit(v);
+    if (q.skeleton[u] != UINT32_MAX)
+      for (uint32_t v : skeleton_words[q.skeleton[u]])
+        hit(v);
     if (any_len_within(q.units[u].size(), edits))
       lookup.for_each_candidate(q.units[u], edits, hit);
   }
