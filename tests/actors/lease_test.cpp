@@ -176,3 +176,29 @@ TEST_CASE("leases of live orders are renewed, so no other node can claim them",
   REQUIRE(h.wait_terminal({id}, 20s));
   CHECK(h.status(id) == "COMPLETED");
 }
+
+TEST_CASE("a claim serves the retailer with fewer orders in flight first, also one slot at a time",
+          "[actors][postgres]") {
+  pipeline_harness h;  // not started: the claims below are the only ones
+  const std::string busy_retailer = "0b7f2c1e-9f0a-4c4e-8a53-2f6f0a1d9c11";
+  const std::string other_retailer = "5d2e8a41-7c3b-4f6e-9a1d-3e4f5a6b7c8d";
+  auto batch = h.add_orders(8, busy_retailer);
+  auto single = h.add_order(other_retailer);
+  // Three of the batch are in flight on another node.
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(h.db().exec("UPDATE uploaded_orders SET owner_node = 'elsewhere',"
+                        " lease_expires_at = now() + interval '60 seconds' WHERE id = $1::uuid",
+                        db::pg_params(batch[static_cast<size_t>(i)])));
+  auto claim_one = [&]() {
+    auto r = h.db().exec(db::claim_orders("here", std::chrono::seconds{60}, 1));
+    REQUIRE(r);
+    REQUIRE(r->size() == 1);
+    return r->row(0).get<std::string>("id");
+  };
+  // The batch's oldest waiting order is older, but its retailer has three in
+  // flight and the other none.
+  CHECK(claim_one() == single);
+  // Then the batch, oldest first.
+  CHECK(claim_one() == batch[3]);
+  CHECK(claim_one() == batch[4]);
+}

@@ -31,25 +31,36 @@ pg_statement claim_orders(const std::string& node, std::chrono::seconds lease, i
   // An unowned order younger than $4 ms is left alone: in cluster mode the
   // stream hands it to some node, and this claim only rescues orphans.
   return {std::string{R"SQL(
-WITH fair AS (
-  -- Oldest first within a retailer, round-robin across retailers: one
-  -- retailer's batch of 500 photos cannot hold back another's single order.
-  SELECT id FROM (
-    SELECT id, created_at,
-           row_number() OVER (PARTITION BY retailer_id ORDER BY created_at) AS turn
-    FROM uploaded_orders
-    WHERE status = 'PROCESSING'
-      AND ((owner_node IS NULL AND ($4::bigint = 0 OR COALESCE(attempts_reset_at, created_at)
+WITH busy AS (
+  -- What each retailer already has in flight, on any node.
+  SELECT retailer_id, count(*) AS n FROM uploaded_orders
+  WHERE status = 'PROCESSING' AND owner_node IS NOT NULL AND lease_expires_at >= now()
+  GROUP BY retailer_id),
+fair AS (
+  -- Round-robin across retailers, oldest first within one: a retailer's
+  -- turn counts its orders in flight, so one retailer's batch of 500 photos
+  -- cannot hold back another's single order. (Without them, the batch always
+  -- had a first-turn order older than the single one, and claims of one free
+  -- slot at a time served the batch first until it ran out.)
+  SELECT id, turn, created_at FROM (
+    SELECT w.id, w.created_at,
+           row_number() OVER (PARTITION BY w.retailer_id ORDER BY w.created_at)
+             + COALESCE(b.n, 0) AS turn
+    FROM uploaded_orders w LEFT JOIN busy b ON b.retailer_id = w.retailer_id
+    WHERE w.status = 'PROCESSING'
+      AND ((w.owner_node IS NULL AND ($4::bigint = 0 OR COALESCE(w.attempts_reset_at, w.created_at)
                                       < now() - make_interval(secs => ($4::bigint / 1000.0)::float8)))
-           OR lease_expires_at < now())) w
+           OR w.lease_expires_at < now())) r
   ORDER BY turn, created_at
   LIMIT $3::int * 2),
 c AS (
-  SELECT id FROM uploaded_orders
-  WHERE id IN (SELECT id FROM fair)
-    AND status = 'PROCESSING' AND (owner_node IS NULL OR lease_expires_at < now())
+  -- In the fair order too: a LIMIT without it took whichever rows the plan
+  -- met first, often the batch's.
+  SELECT u.id FROM uploaded_orders u JOIN fair f ON f.id = u.id
+  WHERE u.status = 'PROCESSING' AND (u.owner_node IS NULL OR u.lease_expires_at < now())
+  ORDER BY f.turn, f.created_at
   LIMIT $3::int
-  FOR UPDATE SKIP LOCKED)
+  FOR UPDATE OF u SKIP LOCKED)
 UPDATE uploaded_orders o
 SET owner_node = $1, lease_expires_at = now() + make_interval(secs => $2::int),
     lease_epoch = o.lease_epoch + 1
