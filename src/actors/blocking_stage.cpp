@@ -36,6 +36,10 @@ struct front_state {
   std::vector<worker_slot> slots;
   std::deque<size_t> idle;
   std::deque<job> queue;
+  /// Set once the front is told to exit: it then waits for every worker's
+  /// down message before it quits itself (see the exit handler).
+  std::optional<caf::error> stopping;
+  size_t workers_left = 0;
 };
 
 worker_actor::behavior_type stage_worker(worker_actor::pointer self, stage_function_factory factory,
@@ -74,7 +78,7 @@ void start_worker(front_actor self, size_t index) {
 
 void dispatch(front_actor self) {
   auto& st = self->state;
-  while (!st.idle.empty() && !st.queue.empty()) {
+  while (!st.stopping && !st.idle.empty() && !st.queue.empty()) {
     auto index = st.idle.front();
     st.idle.pop_front();
     auto j = std::move(st.queue.front());
@@ -127,14 +131,20 @@ stage_actor spawn_blocking_stage(caf::actor_system& sys, std::string name,
     for (size_t i = 0; i < n; ++i)
       start_worker(self, i);
     self->set_down_handler([self](caf::down_msg& dm) {
-      auto& slots = self->state.slots;
+      auto& st = self->state;
+      auto& slots = st.slots;
       for (size_t i = 0; i < slots.size(); ++i) {
         if (slots[i].handle.address() != dm.source)
           continue;
+        if (st.stopping) {
+          if (--st.workers_left == 0)
+            self->quit(*st.stopping);
+          return;
+        }
         log::warn("stage worker died; starting a new one",
-                  {{"stage", self->state.stage_name}, {"order_id", slots[i].order_id},
+                  {{"stage", st.stage_name}, {"order_id", slots[i].order_id},
                    {"reason", caf::to_string(dm.reason)}});
-        auto& idle = self->state.idle;
+        auto& idle = st.idle;
         idle.erase(std::remove(idle.begin(), idle.end(), i), idle.end());
         start_worker(self, i);
         dispatch(self);
@@ -142,17 +152,31 @@ stage_actor spawn_blocking_stage(caf::actor_system& sys, std::string name,
       }
     });
     self->set_exit_handler([self](caf::exit_msg& em) {
-      for (auto& s : self->state.slots)
+      auto& st = self->state;
+      for (auto& s : st.slots)
         if (s.handle.address() == em.source)
           return;  // a worker's death: the down handler replaces it
-      for (auto& s : self->state.slots) {
+      if (st.stopping)
+        return;
+      // The front outlives its workers: it quits on the last one's down
+      // message. A front that quit first let the actor system believe all
+      // was done while workers still ran their clean-up, and CAF 0.17 stops
+      // its clock before it joins detached threads: with enough workers left,
+      // their clean-up blocked on the stopped clock's full queue for good.
+      st.stopping = em.reason;
+      st.workers_left = st.slots.size();
+      for (auto& j : st.queue)
+        j.promise.deliver(caf::make_error(caf::sec::request_receiver_down));
+      st.queue.clear();
+      for (auto& s : st.slots) {
         s.cancelled->store(true);
         self->send_exit(s.handle, em.reason);
       }
-      self->quit(em.reason);
     });
     return {
       [self](run_atom, stage_request& req) -> caf::result<stage_result> {
+        if (self->state.stopping)
+          return caf::make_error(caf::sec::request_receiver_down);
         auto promise = self->make_response_promise<stage_result>();
         self->state.queue.push_back(job{std::move(req), promise});
         dispatch(self);

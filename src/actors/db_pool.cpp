@@ -76,7 +76,7 @@ void run_job(self_ptr self, db_worker_actor w, db_pool_state::job j) {
 
 void dispatch(self_ptr self) {
   auto& st = self->state;
-  while (!st.idle.empty() && !st.queue.empty()) {
+  while (!st.stopping && !st.idle.empty() && !st.queue.empty()) {
     auto w = st.idle.back();
     st.idle.pop_back();
     st.busy.push_back(w);
@@ -114,13 +114,40 @@ db_pool_actor::behavior_type db_pool(db_pool_actor::stateful_pointer<db_pool_sta
     auto& st = self->state;
     erase_worker(st.idle, msg.source);
     erase_worker(st.busy, msg.source);
+    if (st.stopping) {
+      if (st.idle.empty() && st.busy.empty())
+        self->quit(*st.stopping);
+      return;
+    }
     st.stats.worker_restarts++;
     spawn_worker(self);
     dispatch(self);
   });
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    auto& st = self->state;
+    if (st.stopping)
+      return;
+    // Quitting before the workers are gone let the actor system think all
+    // was done while their clean-up still ran (see blocking_stage.cpp).
+    st.stopping = em.reason;
+    for (auto& j : st.queue)
+      std::visit([](auto& p) { p.deliver(caf::make_error(errc::db_unavailable, "pool stopping")); },
+                 j.promise);
+    st.queue.clear();
+    for (auto& w : st.idle)
+      self->send_exit(w, em.reason);
+    for (auto& w : st.busy)
+      self->send_exit(w, em.reason);
+    if (st.idle.empty() && st.busy.empty())
+      self->quit(em.reason);
+  });
   return {
     [self](query_atom, db::pg_statement& stmt) -> caf::typed_response_promise<db::pg_result> {
       auto promise = self->make_response_promise<db::pg_result>();
+      if (self->state.stopping) {
+        promise.deliver(caf::make_error(errc::db_unavailable, "pool stopping"));
+        return promise;
+      }
       std::vector<db::pg_statement> stmts;
       stmts.push_back(std::move(stmt));
       self->state.queue.push_back(
@@ -131,6 +158,10 @@ db_pool_actor::behavior_type db_pool(db_pool_actor::stateful_pointer<db_pool_sta
     [self](transact_atom, std::vector<db::pg_statement>& stmts)
       -> caf::typed_response_promise<std::vector<db::pg_result>> {
       auto promise = self->make_response_promise<std::vector<db::pg_result>>();
+      if (self->state.stopping) {
+        promise.deliver(caf::make_error(errc::db_unavailable, "pool stopping"));
+        return promise;
+      }
       self->state.queue.push_back(
         {std::move(stmts), true, promise, std::chrono::steady_clock::now()});
       dispatch(self);

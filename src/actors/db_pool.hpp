@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -44,6 +45,9 @@ struct db_pool_state {
   std::vector<db_worker_actor> busy;
   std::deque<job> queue;
   db_pool_stats stats;
+  /// Set once the pool is told to exit: it then waits for its workers' down
+  /// messages before it quits (as the blocking stages' fronts do).
+  std::optional<caf::error> stopping;
   static inline const char* name = "db_pool";
 
   ~db_pool_state();
