@@ -281,6 +281,11 @@ int main(int argc, char** argv) {
             lines << '\t' << r->line_readings[i][k].confidence << '\t' << r->line_readings[i][k].text;
         lines << '\n';
       }
+      // Lines taken for crossed out: none should be on a set without them.
+      for (const auto& struck : r->struck_lines) {
+        lines << "struck\t" << struck << '\n';
+        std::printf("%s: struck line: %s\n", s.path.c_str(), struck.c_str());
+      }
     }
     total_acc += acc;
     by_quality[s.quality].first += acc;

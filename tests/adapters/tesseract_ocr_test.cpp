@@ -190,3 +190,42 @@ TEST_CASE("a photo declaring more pixels than the cap is refused before decoding
   CHECK_FALSE(ocr::clean_page(page, small_cap));
   CHECK(ocr::clean_page(page));
 }
+
+TEST_CASE("a line crossed out on the paper is left out of the reading; underlines and rules are not",
+          "[ocr][tesseract]") {
+  std::vector<std::string> lines{"Ram Kirana Pasal", "1. chini 10 kg", "2. Dettol soap x 12 pcs",
+                                 "3. Wai Wai chicken - 5 carton", "4. Rara noodles 3 ctn"};
+  test::page_marks marks;
+  marks.struck = {2};
+  marks.underlined = {0};
+  marks.ruled = {4};
+  auto e = ocr::tesseract_ocr::open(config::ocr_settings{}.languages);
+  REQUIRE(e);
+  auto read = (*e)->read(test::render_text_page(lines, marks));
+  REQUIRE(read);
+  CAPTURE(read->text);
+  REQUIRE(read->struck_lines.size() == 1);
+  CHECK(read->struck_lines.front().find("12") != std::string::npos);
+  CHECK(read->text.find("Dettol") == std::string::npos);
+  for (const auto& l : read->lines)
+    CHECK(l.text.find("Dettol") == std::string::npos);
+  for (const auto& group : read->line_readings)
+    for (const auto& l : group)
+      CHECK(l.text.find("Dettol") == std::string::npos);
+  // The others stay, the underlined shop name and the ruled line included.
+  CHECK(read->text.find("chini 10 kg") != std::string::npos);
+  CHECK(read->text.find("Wai Wai chicken") != std::string::npos);
+  CHECK(read->text.find("Kirana") != std::string::npos);
+  CHECK(read->text.find("3 ctn") != std::string::npos);
+  auto extractor = extract::make_item_extractor(config::extract_settings{});
+  REQUIRE(extractor);
+  auto items = (*extractor)->extract(read->text);
+  REQUIRE(items);
+  CHECK(items->size() == 3);
+
+  // The same page unmarked: nothing is struck.
+  auto plain = (*e)->read(test::render_text_page(lines));
+  REQUIRE(plain);
+  CHECK(plain->struck_lines.empty());
+  CHECK(plain->text.find("Dettol") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 #include "support/test_images.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -36,7 +37,7 @@ std::string make_image(image_kind kind, int width, int height, uint32_t seed) {
 
 namespace khaacho::test {
 
-std::string render_text_page(const std::vector<std::string>& lines) {
+std::string render_text_page(const std::vector<std::string>& lines, const page_marks& marks) {
   L_BMF* font = bmfCreate(nullptr, 20);
   if (font == nullptr)
     throw std::runtime_error("bmfCreate failed");
@@ -45,10 +46,20 @@ std::string render_text_page(const std::vector<std::string>& lines) {
   PIX* page = pixCreate(1300, 80 + 80 * static_cast<int>(lines.size()), 32);
   pixSetAll(page);
   int y = 60;
-  for (const auto& line : lines) {
+  auto marked = [](const std::vector<size_t>& v, size_t i) {
+    return std::find(v.begin(), v.end(), i) != v.end();
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
     l_int32 width = 0;
     l_int32 overflow = 0;
-    pixSetTextline(page, font, line.c_str(), 0x00000000, 40, y, &width, &overflow);
+    pixSetTextline(page, font, lines[i].c_str(), 0x00000000, 40, y, &width, &overflow);
+    // y is the baseline; the font's small letters are about 10 px high.
+    if (marked(marks.struck, i))
+      pixRenderLineArb(page, 32, y - 6, 48 + width, y - 4, 2, 0, 0, 0);
+    if (marked(marks.underlined, i))
+      pixRenderLineArb(page, 36, y + 5, 44 + width, y + 5, 2, 0, 0, 0);
+    if (marked(marks.ruled, i))
+      pixRenderLineArb(page, 0, y - 2, 1299, y - 2, 1, 0, 0, 0);
     y += 80;
   }
   bmfDestroy(&font);

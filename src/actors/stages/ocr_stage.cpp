@@ -74,10 +74,19 @@ stage_factory make_ocr_stage(stage_context ctx) {
         json_object out;
         out.add("text", read->text).add("confidence", read->confidence).add("engine", (**engine)->name());
         out.add_raw("lines", lines.str());
+        if (!read->struck_lines.empty()) {
+          // Kept for the operator: what was on the paper but is not wanted.
+          json_array struck;
+          for (const auto& l : read->struck_lines)
+            struck.add(l);
+          out.add_raw("struck_lines", struck.str());
+        }
         stage_result result{out.str(), false, ""};
         if (blank(read->text)) {
           result.needs_review = true;
-          result.review_reason = "no text could be read from the photo";
+          result.review_reason = read->struck_lines.empty()
+                                   ? "no text could be read from the photo"
+                                   : "every line read on the photo is crossed out";
         }
         return result;
       };

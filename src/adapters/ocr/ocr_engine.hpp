@@ -28,6 +28,10 @@ struct ocr_result {
   /// followed by the other readings of it (model::align_readings). Empty
   /// with one reading.
   std::vector<std::vector<model::ocr_line>> line_readings;
+  /// Lines the engine saw crossed out on the paper (Tesseract tells them by
+  /// the pen stroke through the words). Not in `text` nor `lines`: never
+  /// items.
+  std::vector<std::string> struck_lines;
 };
 
 class ocr_engine {

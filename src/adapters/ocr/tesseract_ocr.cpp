@@ -14,6 +14,7 @@
 
 #include "common/errc.hpp"
 #include "model/reading_alignment.hpp"
+#include "model/strike_detection.hpp"
 
 namespace khaacho::ocr {
 
@@ -63,7 +64,107 @@ caf::expected<std::unique_ptr<tesseract::TessBaseAPI>> make_api(const std::strin
   return api;
 }
 
+/// One text line as the engine found it, with where its words are.
+struct found_line {
+  std::string text;
+  double confidence = 0;
+  int left = 0, top = 0, right = 0, bottom = 0;
+  std::vector<model::word_span> words;  ///< page columns
+  std::vector<int> word_tops;
+  std::vector<int> word_bottoms;
+};
+
+int median(std::vector<int> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+std::vector<found_line> find_lines(tesseract::ResultIterator& it) {
+  std::vector<found_line> out;
+  do {
+    if (it.IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+      found_line line;
+      if (std::unique_ptr<char[]> text{it.GetUTF8Text(tesseract::RIL_TEXTLINE)}; text)
+        line.text = text.get();
+      while (!line.text.empty() && (line.text.back() == '\n' || line.text.back() == ' '))
+        line.text.pop_back();
+      line.confidence = std::max(0.0f, it.Confidence(tesseract::RIL_TEXTLINE)) / 100.0;
+      it.BoundingBox(tesseract::RIL_TEXTLINE, &line.left, &line.top, &line.right, &line.bottom);
+      out.push_back(std::move(line));
+    }
+    int l = 0, t = 0, r = 0, b = 0;
+    if (!out.empty() && it.BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) {
+      out.back().words.push_back({l, r - 1});
+      out.back().word_tops.push_back(t);
+      out.back().word_bottoms.push_back(b);
+    }
+  } while (it.Next(tesseract::RIL_WORD));
+  return out;
+}
+
+/// Whether `line` is crossed out on the page. The region reaches a line
+/// height past the text on either side, so a ruled line of the paper, which
+/// runs on, is told from a pen stroke, which ends. Binarized here, per line
+/// (Sauvola, a window of about a line height): Tesseract's own binary page
+/// comes out with the paper as ink in shaded parts of some photos.
+bool crossed_out(Pix* page, const found_line& line) {
+  if (line.words.empty())
+    return false;
+  // The words' own middle: a line's box can be stretched by one tall mark
+  // (a margin rule merged into it was seen to make it 440 px high).
+  int top = median(line.word_tops);
+  int bottom = median(line.word_bottoms);
+  int width = pixGetWidth(page);
+  int height = bottom - top;
+  if (height < 8 || top < 0 || bottom > pixGetHeight(page))
+    return false;
+  // Half a line of margin above and below: the binarization's window needs
+  // room, and what it sees there tells ink from paper.
+  int x0 = std::max(0, line.words.front().left - height);
+  int x1 = std::min(width, line.words.back().right + 1 + height);
+  int y0 = std::max(0, top - height / 2);
+  int y1 = std::min(pixGetHeight(page), bottom + height / 2);
+  pix_ptr region;
+  {
+    BOX* box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    region.reset(pixClipRectangle(page, box, nullptr));
+    boxDestroy(&box);
+  }
+  if (!region)
+    return false;
+  pix_ptr gray{pixConvertTo8(region.get(), 0)};
+  if (!gray)
+    return false;
+  int half_window = std::min(height / 2, (std::min(x1 - x0, y1 - y0) - 3) / 2);
+  Pix* binary_raw = nullptr;
+  if (half_window < 2
+      || pixSauvolaBinarize(gray.get(), half_window, 0.34f, 1, nullptr, nullptr, nullptr, &binary_raw) != 0
+      || binary_raw == nullptr)
+    return false;
+  pix_ptr binary{binary_raw};
+  model::ink_grid grid;
+  grid.width = pixGetWidth(binary.get());
+  grid.height = pixGetHeight(binary.get());
+  grid.ink.resize(static_cast<size_t>(grid.width) * static_cast<size_t>(grid.height));
+  const l_uint32* data = pixGetData(binary.get());
+  int wpl = pixGetWpl(binary.get());
+  for (int y = 0; y < grid.height; ++y) {
+    const l_uint32* row = data + static_cast<ptrdiff_t>(y) * wpl;
+    for (int x = 0; x < grid.width; ++x)
+      grid.ink[static_cast<size_t>(y) * static_cast<size_t>(grid.width) + static_cast<size_t>(x)] =
+        static_cast<uint8_t>(GET_DATA_BIT(row, x));
+  }
+  model::line_box box;
+  box.top = top - y0;
+  box.bottom = bottom - 1 - y0;
+  for (const auto& w : line.words)
+    box.words.push_back({w.left - x0, w.right - x0});
+  return model::is_struck_through(grid, box);
+}
+
 /// Recognizes `page` once (GetUTF8Text and the iterator share that result).
+/// Lines crossed out on the paper are left out of the text and the lines
+/// and listed in `struck_lines`: the retailer does not want them.
 ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page) {
   api.SetImage(page);
   api.SetSourceResolution(300);
@@ -73,17 +174,21 @@ ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page) {
   out.confidence = out.text.find_first_not_of(" \t\r\n\f") == std::string::npos
                      ? 0.0
                      : std::max(0, api.MeanTextConf()) / 100.0;
-  if (std::unique_ptr<tesseract::ResultIterator> it{api.GetIterator()}; it) {
-    do {
-      std::unique_ptr<char[]> line{it->GetUTF8Text(tesseract::RIL_TEXTLINE)};
-      if (!line)
-        continue;
-      std::string text = line.get();
-      while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-      if (!text.empty())
-        out.lines.push_back({text, std::max(0.0f, it->Confidence(tesseract::RIL_TEXTLINE)) / 100.0});
-    } while (it->Next(tesseract::RIL_TEXTLINE));
+  std::vector<found_line> lines;
+  if (std::unique_ptr<tesseract::ResultIterator> it{api.GetIterator()}; it)
+    lines = find_lines(*it);
+  for (const auto& line : lines) {
+    if (line.text.empty())
+      continue;
+    if (crossed_out(page, line)) {
+      out.struck_lines.push_back(line.text);
+      if (auto at = out.text.find(line.text); at != std::string::npos) {
+        auto end = at + line.text.size();
+        out.text.erase(at, end < out.text.size() && out.text[end] == '\n' ? end + 1 - at : end - at);
+      }
+      continue;
+    }
+    out.lines.push_back({line.text, line.confidence});
   }
   out.width = pixGetWidth(page);
   out.height = pixGetHeight(page);
