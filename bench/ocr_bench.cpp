@@ -5,6 +5,7 @@
 // throughput with one engine per core.
 // Usage: ocr_bench DIR [--psm N] [--threads N] [--only dev-001,dev-002] [--dump DIR] [--readings N]
 //        [--lang eng+nep] [--english-share S (-1: never re-read as eng)] [--var NAME=VALUE]... [--save-pages DIR (cleaned pages as PNG)]
+//        [--reread-below C (0: no line re-reads)] [--line-rereads 32,48 (heights of the re-reads)]
 //        clean-up switches: [--binarize] [--no-flatten] [--no-deskew] [--no-denoise]
 //                           [--min-width W] [--max-width W] [--text-height H]
 // Without clean-up switches the engine runs the service's default readings
@@ -133,6 +134,9 @@ int main(int argc, char** argv) {
   double english_share = 0.02;  // re-read pages with at most this Devanagari share as eng; <0 never
   std::vector<std::pair<std::string, std::string>> vars;  // Tesseract parameters
   std::string save_pages;  // folder for each cleaned page (<stem>.png)
+  // As the service reads (ocr.reread-below); --reread-below 0 never re-reads.
+  std::vector<int> reread_heights = khaacho::ocr::line_reread_heights();
+  double reread_below = khaacho::config::ocr_settings{}.reread_below;
   const std::set<std::string> cleanup_switches{"--binarize",    "--max-width",   "--min-width",
                                                 "--text-height", "--flatten",     "--no-flatten",
                                                 "--no-denoise",  "--speck-ratio", "--no-deskew"};
@@ -173,6 +177,16 @@ int main(int argc, char** argv) {
       english_share = std::atof(argv[++i]);
     else if (a == "--lang" && i + 1 < argc)
       languages = argv[++i];
+    else if (a == "--line-rereads" && i + 1 < argc) {
+      reread_heights.clear();
+      std::string list = argv[++i];
+      for (size_t at = 0; at < list.size();) {
+        auto comma = list.find(',', at);
+        reread_heights.push_back(std::atoi(list.substr(at, comma - at).c_str()));
+        at = comma == std::string::npos ? list.size() : comma + 1;
+      }
+    } else if (a == "--reread-below" && i + 1 < argc)
+      reread_below = std::atof(argv[++i]);
     else if (a == "--save-pages" && i + 1 < argc)
       save_pages = argv[++i];
     else if (a == "--var" && i + 1 < argc) {
@@ -243,8 +257,10 @@ int main(int argc, char** argv) {
     if (custom_cleanup)
       passes = {cleanup};
     auto e = khaacho::ocr::tesseract_ocr::open(languages, passes, psm);
-    if (e)
+    if (e) {
       (*e)->set_english_share(english_share);
+      (*e)->set_line_rereads(reread_heights, reread_below);
+    }
     if (e)
       for (const auto& [name, value] : vars)
         if (!(*e)->set_variable(name, value))

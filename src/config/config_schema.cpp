@@ -246,6 +246,9 @@ std::vector<config_key> build_schema() {
   k.push_back(make_key<int64_t>("ocr.readings", [](settings& s) -> int64_t& { return s.ocr.readings; },
     "", "Tesseract readings per page at different scales (each costs one more pass)",
     between(int64_t{1}, int64_t{2})));
+  k.push_back(make_key<double>("ocr.reread-below", [](settings& s) -> double& { return s.ocr.reread_below; },
+    "", "Tesseract lines read with less confidence are read again alone, cropped, at two sizes (0: never)",
+    between(0.0, 1.0)));
   k.push_back(make_key<std::string>("ocr.vision-endpoint", [](settings& s) -> std::string& { return s.ocr.vision_endpoint; },
     "", "base URL of Google Vision", not_empty()));
   k.push_back(make_key<std::string>("ocr.vision-api-key", [](settings& s) -> std::string& { return s.ocr.vision_api_key; },

@@ -60,26 +60,38 @@ size_t flag_disputed_amounts(std::vector<extracted_item>& items,
     if (!mine.product || line.empty())
       continue;
     std::string other_amount;
+    // Chosen from another reading than the page's first, with no other
+    // reading of the line seeing the same amount: read that way once only.
+    bool unconfirmed = false;
     for (const auto& group : groups) {
       bool here = std::any_of(group.begin(), group.end(),
                               [&](const ocr_line& l) { return trimmed_line(l.text) == line; });
       if (!here || group.size() < 2)
         continue;
+      bool confirmed = false;
       for (const auto& candidate : group) {
         if (trimmed_line(candidate.text) == line)
           continue;
         for (const auto& other : clean_items(extract_items(candidate.text))) {
+          if (other.quantity == item.quantity && other.unit == item.unit)
+            confirmed = true;
           auto theirs = normalize_item(other, catalog, thresholds);
           if (theirs.product == mine.product
               && (other.quantity != item.quantity || other.unit != item.unit))
             other_amount = amount_text(other.quantity, other.unit);
         }
       }
+      unconfirmed = unconfirmed || (!confirmed && trimmed_line(group.front().text) != line);
     }
-    if (other_amount.empty())
+    std::string reason;
+    if (!other_amount.empty())
+      reason = "the photo reads as " + amount_text(item.quantity, item.unit) + " or " + other_amount
+               + " on this line";
+    else if (unconfirmed)
+      reason = "only one reading of the photo sees " + amount_text(item.quantity, item.unit)
+               + " on this line";
+    if (reason.empty())
       continue;
-    std::string reason = "the photo reads as " + amount_text(item.quantity, item.unit) + " or "
-                         + other_amount + " on this line";
     item.unsure_reason += item.unsure_reason.empty() ? reason : "; " + reason;
     item.unsure = true;
     ++flagged;

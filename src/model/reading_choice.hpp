@@ -27,7 +27,9 @@ std::vector<ocr_line> choose_readings(const std::vector<std::vector<ocr_line>>& 
 /// Flags the items whose line another reading of the same line reads as the
 /// same product with a different amount ("4 bottle" against "5 bottle"):
 /// the catalog cannot tell which digit was written, and a wrong amount
-/// would reach a wholesaler unnoticed. Returns how many were flagged.
+/// would reach a wholesaler unnoticed. Also flags an item taken from a
+/// reading other than the page's first whose amount no other reading of the
+/// line sees (a re-read alone found it). Returns how many were flagged.
 size_t flag_disputed_amounts(std::vector<extracted_item>& items,
                              const std::vector<std::vector<ocr_line>>& groups,
                              const catalog_index& catalog, const match_thresholds& thresholds);

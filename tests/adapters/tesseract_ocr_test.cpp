@@ -229,3 +229,32 @@ TEST_CASE("a line crossed out on the paper is left out of the reading; underline
   CHECK(plain->struck_lines.empty());
   CHECK(plain->text.find("Dettol") != std::string::npos);
 }
+
+TEST_CASE("doubtful lines are read again alone, as more alternatives of the line", "[ocr][tesseract]") {
+  auto page = test::render_text_page({"1. chini 10 kg", "2. Dettol soap x 12 pcs"});
+  auto e = ocr::tesseract_ocr::open(config::ocr_settings{}.languages, {ocr::default_readings().front()});
+  REQUIRE(e);
+  // Every line counts as doubtful below a confidence of 1.
+  (*e)->set_line_rereads(ocr::line_reread_heights(), 1.0);
+  auto read = (*e)->read(page);
+  REQUIRE(read);
+  CAPTURE(read->text);
+  REQUIRE(read->lines.size() == 2);
+  REQUIRE(read->line_readings.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& group = read->line_readings[i];
+    // The line as read on the page, then once per height.
+    REQUIRE(group.size() == 1 + ocr::line_reread_heights().size());
+    CHECK(group.front().text == read->lines[i].text);
+    for (const auto& again : group)
+      CHECK(again.confidence > 0.3);
+  }
+  CHECK(read->line_readings[1].back().text.find("12 pcs") != std::string::npos);
+
+  // Below a confidence of 0 no line is doubtful: one reading, no alternatives.
+  (*e)->set_line_rereads(ocr::line_reread_heights(), 0.0);
+  auto plain = (*e)->read(page);
+  REQUIRE(plain);
+  CHECK(plain->line_readings.empty());
+  CHECK(plain->text == read->text);
+}

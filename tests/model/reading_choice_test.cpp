@@ -133,3 +133,35 @@ TEST_CASE("readings that agree on the product but not the amount flag the item",
   CHECK_FALSE(items[1].unsure);
   CHECK_FALSE(items[2].unsure);
 }
+
+TEST_CASE("an amount only a later reading of the line sees flags the item", "[model][ocr]") {
+  auto catalog = two_products();
+  match_thresholds t;
+  std::vector<std::vector<ocr_line>> groups{
+    // The page read no amount; one re-read of the line alone found 4 kg.
+    {{"chini F kg", 0.7}, {"chini Fkg", 0.6}, {"chini 4 kg", 0.9}},
+    // Two re-reads agree on 12 packets: confirmed.
+    {{"KURKURE MASALA X VL PKT", 0.7}, {"KURKURE MASALA X 12 PKT", 0.9},
+     {"KURKURE MASALA X 12 PKT.", 0.9}},
+    // Taken from the page's own first reading: the rule does not apply.
+    {{"chini 3 kg", 0.9}, {"chini ~ kg", 0.5}},
+  };
+  std::vector<extracted_item> items(3);
+  items[0].name = "chini";
+  items[0].quantity = 4;
+  items[0].unit = "kg";
+  items[0].line = "chini 4 kg";
+  items[1].name = "KURKURE MASALA";
+  items[1].quantity = 12;
+  items[1].unit = "packet";
+  items[1].line = "KURKURE MASALA X 12 PKT";
+  items[2].name = "chini";
+  items[2].quantity = 3;
+  items[2].unit = "kg";
+  items[2].line = "chini 3 kg";
+  CHECK(flag_disputed_amounts(items, groups, catalog, t) == 1);
+  CHECK(items[0].unsure);
+  CHECK(items[0].unsure_reason.find("only one reading of the photo sees 4 kg") != std::string::npos);
+  CHECK_FALSE(items[1].unsure);
+  CHECK_FALSE(items[2].unsure);
+}

@@ -17,6 +17,8 @@ caf::expected<std::unique_ptr<ocr_engine>> make_ocr_engine(const config::ocr_set
     auto t = tesseract_ocr::open(s.languages, std::move(readings));
     if (!t)
       return t.error();
+    if (s.reread_below > 0)
+      (*t)->set_line_rereads(line_reread_heights(), s.reread_below);
     return std::unique_ptr<ocr_engine>{std::move(*t)};
   }
   if (s.backend == "vision") {

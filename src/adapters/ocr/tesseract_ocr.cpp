@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <mutex>
 
@@ -165,7 +166,8 @@ bool crossed_out(Pix* page, const found_line& line) {
 /// Recognizes `page` once (GetUTF8Text and the iterator share that result).
 /// Lines crossed out on the paper are left out of the text and the lines
 /// and listed in `struck_lines`: the retailer does not want them.
-ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page) {
+ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page,
+                     std::vector<std::array<int, 4>>* line_boxes = nullptr) {
   api.SetImage(page);
   api.SetSourceResolution(300);
   ocr_result out;
@@ -189,9 +191,47 @@ ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page) {
       continue;
     }
     out.lines.push_back({line.text, line.confidence});
+    if (line_boxes != nullptr)
+      line_boxes->push_back({line.left, line.top, line.right, line.bottom});
   }
   out.width = pixGetWidth(page);
   out.height = pixGetHeight(page);
+  api.Clear();
+  return out;
+}
+
+/// Reads one line of `page` again on its own (single-line segmentation),
+/// cropped with a quarter line of margin and scaled so the line is about
+/// `height` px high. Empty when nothing was read.
+model::ocr_line reread_line(tesseract::TessBaseAPI& api, Pix* page, const std::array<int, 4>& box,
+                            int height) {
+  auto [left, top, right, bottom] = box;
+  int h = bottom - top;
+  if (h < 4 || right <= left)
+    return {};
+  int margin = std::max(2, h / 4);
+  int x0 = std::max(0, left - margin);
+  int y0 = std::max(0, top - margin);
+  int x1 = std::min(pixGetWidth(page), right + margin);
+  int y1 = std::min(pixGetHeight(page), bottom + margin);
+  BOX* crop_box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+  pix_ptr crop{pixClipRectangle(page, crop_box, nullptr)};
+  boxDestroy(&crop_box);
+  if (!crop)
+    return {};
+  float scale = static_cast<float>(height) / static_cast<float>(h);
+  pix_ptr scaled{pixScale(crop.get(), scale, scale)};
+  if (!scaled)
+    return {};
+  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  api.SetImage(scaled.get());
+  api.SetSourceResolution(300);
+  model::ocr_line out;
+  if (std::unique_ptr<char[]> text{api.GetUTF8Text()}; text)
+    out.text = text.get();
+  while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == ' '))
+    out.text.pop_back();
+  out.confidence = out.text.empty() ? 0.0 : std::max(0, api.MeanTextConf()) / 100.0;
   api.Clear();
   return out;
 }
@@ -238,6 +278,7 @@ caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(
   configure_process_once();
   std::unique_ptr<tesseract_ocr> out{new tesseract_ocr};
   out->readings_ = std::move(readings);
+  out->page_seg_mode_ = page_seg_mode;
   auto all = make_api(languages, page_seg_mode);
   if (!all)
     return all.error();
@@ -267,26 +308,60 @@ bool tesseract_ocr::set_variable(const std::string& name, const std::string& val
 
 caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   std::vector<ocr_result> results;
+  std::vector<std::array<int, 4>> first_boxes;
+  pix_ptr first_page;
+  tesseract::TessBaseAPI* first_api = api_.get();
   for (const auto& reading : readings_) {
     auto page = clean_page(image_bytes, reading);
     if (!page)
       return page.error();
-    auto out = read_page(*api_, page->get());
-    if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_)
-      out = read_page(*english_, page->get());
+    bool first = results.empty();
+    std::vector<std::array<int, 4>> boxes;
+    auto out = read_page(*api_, page->get(), &boxes);
+    if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_) {
+      boxes.clear();
+      out = read_page(*english_, page->get(), &boxes);
+      if (first)
+        first_api = english_.get();
+    }
+    if (first) {
+      first_boxes = std::move(boxes);
+      first_page = std::move(*page);
+    }
     results.push_back(std::move(out));
     // A page the first reading finds empty is blank at any scale.
     if (results.front().lines.empty())
       break;
   }
   ocr_result out = std::move(results.front());
+  std::vector<std::vector<model::ocr_line>> groups;
   if (results.size() > 1) {
     std::vector<std::vector<model::ocr_line>> lines;
     lines.push_back(out.lines);
     for (size_t i = 1; i < results.size(); ++i)
       lines.push_back(std::move(results[i].lines));
-    out.line_readings = model::align_readings(lines);
+    groups = model::align_readings(lines);
   }
+  if (!line_reread_heights_.empty() && first_boxes.size() == out.lines.size()) {
+    if (groups.empty())
+      for (const auto& l : out.lines)
+        groups.push_back({l});
+    for (size_t i = 0; i < out.lines.size() && i < groups.size(); ++i) {
+      if (out.lines[i].confidence >= reread_below_)
+        continue;
+      for (int height : line_reread_heights_) {
+        auto again = reread_line(*first_api, first_page.get(), first_boxes[i], height);
+        if (!again.text.empty())
+          groups[i].push_back(std::move(again));
+      }
+    }
+    first_api->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode_));
+  }
+  if (groups.size() == out.lines.size() && std::any_of(groups.begin(), groups.end(),
+                                                        [](const auto& g) { return g.size() > 1; }))
+    out.line_readings = std::move(groups);
+  else if (results.size() > 1)
+    out.line_readings = std::move(groups);
   return out;
 }
 
