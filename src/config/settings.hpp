@@ -101,7 +101,7 @@ struct ocr_settings {
   int64_t readings = 2;
   /// Lines of the first reading read with less confidence than this are
   /// read again on their own at two line heights (0: never).
-  double reread_below = 0.85;
+  double reread_below = 0.8;
   std::string vision_endpoint = "https://vision.googleapis.com";
   std::string vision_api_key;  ///< secret
   /// Items read from a line the engine was less sure of are flagged for review.

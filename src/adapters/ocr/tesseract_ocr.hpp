@@ -28,9 +28,10 @@ double foreign_letter_share(std::string_view text);
 std::vector<cleanup_options> default_readings();
 
 /// Line heights (px) at which doubtful lines are read again alone. On the
-/// dev set (offline, lines under 0.85 confidence): 32 and 48 px took item F1
-/// 0.783 -> 0.801 (photos 0.80 -> 0.85) for about 20 % more OCR time; adding
-/// 24 px or taking 40 px alone did worse.
+/// dev set (offline): 32 and 48 px for lines under 0.8 confidence took item
+/// F1 0.783 -> 0.803 (photos 0.80 -> 0.86) for 20-35 % more OCR time; under
+/// 0.85 0.801, under 0.9 0.806 with 50 % more; adding 24 px (0.793) or
+/// taking 40 px alone (0.792) did worse.
 inline std::vector<int> line_reread_heights() {
   return {32, 48};
 }
