@@ -25,6 +25,17 @@ catalog_index two_products() {
   return catalog_index{std::move(products)};
 }
 
+/// An item as the extractor gives it, read from `line`.
+extracted_item item_from(const std::string& name, double quantity, const std::string& unit,
+                         const std::string& line) {
+  extracted_item it;
+  it.name = name;
+  it.quantity = quantity;
+  it.unit = unit;
+  it.line = line;
+  return it;
+}
+
 }  // namespace
 
 TEST_CASE("line similarity counts characters, not bytes", "[model][ocr]") {
@@ -114,19 +125,11 @@ TEST_CASE("readings that agree on the product but not the amount flag the item",
     {{"KURKURE MASALA X 20 PKT", 0.8}, {"KURKURE MASALA X 20 PKT.", 0.6}},  // agree
     {{"chini 2 kg", 0.8}, {"~~ 7", 0.3}},                             // the other reads no product
   };
-  std::vector<extracted_item> items(3);
-  items[0].name = "chini";
-  items[0].quantity = 5;
-  items[0].unit = "kg";
-  items[0].line = "chini 5 kg";
-  items[1].name = "KURKURE MASALA";
-  items[1].quantity = 20;
-  items[1].unit = "packet";
-  items[1].line = "KURKURE MASALA X 20 PKT";
-  items[2].name = "chini";
-  items[2].quantity = 2;
-  items[2].unit = "kg";
-  items[2].line = "chini 2 kg";
+  std::vector<extracted_item> items{
+    item_from("chini", 5, "kg", "chini 5 kg"),
+    item_from("KURKURE MASALA", 20, "packet", "KURKURE MASALA X 20 PKT"),
+    item_from("chini", 2, "kg", "chini 2 kg"),
+  };
   CHECK(flag_disputed_amounts(items, groups, catalog, t) == 1);
   CHECK(items[0].unsure);
   CHECK(items[0].unsure_reason == "the photo reads as 5 kg or 4 kg on this line");
@@ -146,19 +149,11 @@ TEST_CASE("an amount only a later reading of the line sees flags the item", "[mo
     // Taken from the page's own first reading: the rule does not apply.
     {{"chini 3 kg", 0.9}, {"chini ~ kg", 0.5}},
   };
-  std::vector<extracted_item> items(3);
-  items[0].name = "chini";
-  items[0].quantity = 4;
-  items[0].unit = "kg";
-  items[0].line = "chini 4 kg";
-  items[1].name = "KURKURE MASALA";
-  items[1].quantity = 12;
-  items[1].unit = "packet";
-  items[1].line = "KURKURE MASALA X 12 PKT";
-  items[2].name = "chini";
-  items[2].quantity = 3;
-  items[2].unit = "kg";
-  items[2].line = "chini 3 kg";
+  std::vector<extracted_item> items{
+    item_from("chini", 4, "kg", "chini 4 kg"),
+    item_from("KURKURE MASALA", 12, "packet", "KURKURE MASALA X 12 PKT"),
+    item_from("chini", 3, "kg", "chini 3 kg"),
+  };
   CHECK(flag_disputed_amounts(items, groups, catalog, t) == 1);
   CHECK(items[0].unsure);
   CHECK(items[0].unsure_reason.find("only one reading of the photo sees 4 kg") != std::string::npos);
