@@ -34,6 +34,7 @@
 
 #include "adapters/ocr/tesseract_ocr.hpp"
 #include "config/settings.hpp"
+#include "dev_set_images.hpp"
 #include "common/errc.hpp"
 
 namespace fs = std::filesystem;
@@ -200,13 +201,8 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<sample> samples;
-  for (const auto& e : fs::directory_iterator(argv[1])) {
-    auto ext = e.path().extension().string();
-    if (ext != ".jpg" && ext != ".png" && ext != ".webp")
-      continue;
-    if (!only.empty() && ("," + only + ",").find("," + e.path().stem().string() + ",") == std::string::npos)
-      continue;
-    auto json_path = e.path();
+  for (const auto& path : khaacho::bench::dev_set_images(argv[1], only)) {
+    auto json_path = path;
     json_path.replace_extension(".json");
     if (!fs::exists(json_path))
       continue;
@@ -215,7 +211,7 @@ int main(int argc, char** argv) {
     if (parser.load(json_path.string()).get(doc))
       continue;
     sample s;
-    s.path = e.path().string();
+    s.path = path.string();
     std::string_view q;
     if (!doc["quality"].get(q))
       s.quality = std::string{q};
@@ -227,7 +223,7 @@ int main(int argc, char** argv) {
           s.truth += std::string{t} + "\n";
       }
     s.truth = normalize(lower(s.truth));
-    s.bytes = slurp(e.path());
+    s.bytes = slurp(path);
     samples.push_back(std::move(s));
   }
   std::sort(samples.begin(), samples.end(), [](auto& a, auto& b) { return a.path < b.path; });

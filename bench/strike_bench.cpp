@@ -28,6 +28,7 @@
 #include "adapters/ocr/page_cleanup.hpp"
 #include "adapters/ocr/tesseract_ocr.hpp"
 #include "config/settings.hpp"
+#include "dev_set_images.hpp"
 
 namespace fs = std::filesystem;
 
@@ -237,16 +238,7 @@ int main(int argc, char** argv) {
     else if (a == "--save")
       save = argv[i + 1];
   }
-  std::vector<fs::path> images;
-  for (const auto& e : fs::directory_iterator(argv[1])) {
-    auto ext = e.path().extension().string();
-    if (ext != ".jpg" && ext != ".png" && ext != ".webp")
-      continue;
-    if (!only.empty() && ("," + only + ",").find("," + e.path().stem().string() + ",") == std::string::npos)
-      continue;
-    images.push_back(e.path());
-  }
-  std::sort(images.begin(), images.end());
+  auto images = khaacho::bench::dev_set_images(argv[1], only);
   tally t;
   std::mutex m;
   std::atomic<size_t> next{0};

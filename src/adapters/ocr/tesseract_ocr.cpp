@@ -65,6 +65,24 @@ caf::expected<std::unique_ptr<tesseract::TessBaseAPI>> make_api(const std::strin
   return api;
 }
 
+/// Text Tesseract handed over (owned by the caller now), without the line
+/// breaks and spaces it ends lines with.
+std::string take_text(char* raw) {
+  std::unique_ptr<char[]> owned{raw};
+  std::string text = owned ? owned.get() : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
+  return text;
+}
+
+/// The part [x0, x1) x [y0, y1) of `page`.
+pix_ptr clip(Pix* page, int x0, int y0, int x1, int y1) {
+  BOX* box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+  pix_ptr out{pixClipRectangle(page, box, nullptr)};
+  boxDestroy(&box);
+  return out;
+}
+
 /// One text line as the engine found it, with where its words are.
 struct found_line {
   std::string text;
@@ -85,10 +103,7 @@ std::vector<found_line> find_lines(tesseract::ResultIterator& it) {
   do {
     if (it.IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
       found_line line;
-      if (std::unique_ptr<char[]> text{it.GetUTF8Text(tesseract::RIL_TEXTLINE)}; text)
-        line.text = text.get();
-      while (!line.text.empty() && (line.text.back() == '\n' || line.text.back() == ' '))
-        line.text.pop_back();
+      line.text = take_text(it.GetUTF8Text(tesseract::RIL_TEXTLINE));
       line.confidence = std::max(0.0f, it.Confidence(tesseract::RIL_TEXTLINE)) / 100.0;
       it.BoundingBox(tesseract::RIL_TEXTLINE, &line.left, &line.top, &line.right, &line.bottom);
       out.push_back(std::move(line));
@@ -125,12 +140,7 @@ bool crossed_out(Pix* page, const found_line& line) {
   int x1 = std::min(width, line.words.back().right + 1 + height);
   int y0 = std::max(0, top - height / 2);
   int y1 = std::min(pixGetHeight(page), bottom + height / 2);
-  pix_ptr region;
-  {
-    BOX* box = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    region.reset(pixClipRectangle(page, box, nullptr));
-    boxDestroy(&box);
-  }
+  auto region = clip(page, x0, y0, x1, y1);
   if (!region)
     return false;
   pix_ptr gray{pixConvertTo8(region.get(), 0)};
@@ -214,9 +224,7 @@ model::ocr_line reread_line(tesseract::TessBaseAPI& api, Pix* page, const std::a
   int y0 = std::max(0, top - margin);
   int x1 = std::min(pixGetWidth(page), right + margin);
   int y1 = std::min(pixGetHeight(page), bottom + margin);
-  BOX* crop_box = boxCreate(x0, y0, x1 - x0, y1 - y0);
-  pix_ptr crop{pixClipRectangle(page, crop_box, nullptr)};
-  boxDestroy(&crop_box);
+  auto crop = clip(page, x0, y0, x1, y1);
   if (!crop)
     return {};
   float scale = static_cast<float>(height) / static_cast<float>(h);
@@ -227,10 +235,7 @@ model::ocr_line reread_line(tesseract::TessBaseAPI& api, Pix* page, const std::a
   api.SetImage(scaled.get());
   api.SetSourceResolution(300);
   model::ocr_line out;
-  if (std::unique_ptr<char[]> text{api.GetUTF8Text()}; text)
-    out.text = text.get();
-  while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == ' '))
-    out.text.pop_back();
+  out.text = take_text(api.GetUTF8Text());
   out.confidence = out.text.empty() ? 0.0 : std::max(0, api.MeanTextConf()) / 100.0;
   api.Clear();
   return out;
@@ -342,25 +347,25 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
       lines.push_back(std::move(results[i].lines));
     groups = model::align_readings(lines);
   }
+  bool reread = false;
   if (!line_reread_heights_.empty() && first_boxes.size() == out.lines.size()) {
     if (groups.empty())
       for (const auto& l : out.lines)
         groups.push_back({l});
-    for (size_t i = 0; i < out.lines.size() && i < groups.size(); ++i) {
+    for (size_t i = 0; i < out.lines.size(); ++i) {
       if (out.lines[i].confidence >= reread_below_)
         continue;
       for (int height : line_reread_heights_) {
         auto again = reread_line(*first_api, first_page.get(), first_boxes[i], height);
-        if (!again.text.empty())
+        if (!again.text.empty()) {
           groups[i].push_back(std::move(again));
+          reread = true;
+        }
       }
     }
     first_api->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode_));
   }
-  if (groups.size() == out.lines.size() && std::any_of(groups.begin(), groups.end(),
-                                                        [](const auto& g) { return g.size() > 1; }))
-    out.line_readings = std::move(groups);
-  else if (results.size() > 1)
+  if (results.size() > 1 || reread)
     out.line_readings = std::move(groups);
   return out;
 }
