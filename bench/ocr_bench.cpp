@@ -6,6 +6,7 @@
 // Usage: ocr_bench DIR [--psm N] [--threads N] [--only dev-001,dev-002] [--dump DIR] [--readings N]
 //        [--lang eng+nep] [--english-share S (-1: never re-read as eng)] [--var NAME=VALUE]... [--save-pages DIR (cleaned pages as PNG)]
 //        [--reread-below C (0: no line re-reads)] [--line-rereads 32,48 (heights of the re-reads)]
+//        [--line-model DIR (also read Latin lines with the PP-OCR line model installed there)]
 //        clean-up switches: [--binarize] [--no-flatten] [--no-deskew] [--no-denoise]
 //                           [--min-width W] [--max-width W] [--text-height H]
 // Without clean-up switches the engine runs the service's default readings
@@ -32,6 +33,7 @@
 #include <leptonica/allheaders.h>
 #include <simdjson.h>
 
+#include "adapters/ocr/line_model.hpp"
 #include "adapters/ocr/tesseract_ocr.hpp"
 #include "config/settings.hpp"
 #include "dev_set_images.hpp"
@@ -138,6 +140,7 @@ int main(int argc, char** argv) {
   // As the service reads (ocr.reread-below); --reread-below 0 never re-reads.
   std::vector<int> reread_heights = khaacho::ocr::line_reread_heights();
   double reread_below = khaacho::config::ocr_settings{}.reread_below;
+  std::string line_model;  // folder of the PP-OCR line model; empty: none
   const std::set<std::string> cleanup_switches{"--binarize",    "--max-width",   "--min-width",
                                                 "--text-height", "--flatten",     "--no-flatten",
                                                 "--no-denoise",  "--speck-ratio", "--no-deskew"};
@@ -188,6 +191,8 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--reread-below" && i + 1 < argc)
       reread_below = std::atof(argv[++i]);
+    else if (a == "--line-model" && i + 1 < argc)
+      line_model = argv[++i];
     else if (a == "--save-pages" && i + 1 < argc)
       save_pages = argv[++i];
     else if (a == "--var" && i + 1 < argc) {
@@ -256,6 +261,12 @@ int main(int argc, char** argv) {
     if (e) {
       (*e)->set_english_share(english_share);
       (*e)->set_line_rereads(reread_heights, reread_below);
+      if (!line_model.empty()) {
+        auto m = khaacho::ocr::line_model::open(line_model);
+        if (!m)
+          return decltype(e){m.error()};
+        (*e)->set_line_model(std::move(*m));
+      }
     }
     if (e)
       for (const auto& [name, value] : vars)

@@ -42,6 +42,7 @@ shown_bin="${KHAACHO_BIN#"$KHAACHO_ROOT"/}" # as the printed commands show it
 kh_ensure_packages run
 kh_setup_ccache
 kh_build "$KHAACHO_BUILD_DIR" Release
+kh_ensure_line_model
 
 mkdir -p .local
 

@@ -39,6 +39,7 @@ if [[ ${KHAACHO_SKIP_BUILD:-0} != 1 ]]; then
 fi
 
 kh_ensure_browser_test_deps
+kh_ensure_line_model
 
 # ---- servers, in a fresh temp folder that the PostgreSQL user owns.
 kh_pg_setup_user

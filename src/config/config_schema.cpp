@@ -249,6 +249,8 @@ std::vector<config_key> build_schema() {
   k.push_back(make_key<double>("ocr.reread-below", [](settings& s) -> double& { return s.ocr.reread_below; },
     "", "Tesseract lines read with less confidence are read again alone, cropped, at two sizes (0: never)",
     between(0.0, 1.0)));
+  k.push_back(make_key<std::string>("ocr.line-model", [](settings& s) -> std::string& { return s.ocr.line_model; },
+    "", "folder of the PP-OCR line model that also reads each page (off: Tesseract alone)", not_empty()));
   k.push_back(make_key<std::string>("ocr.vision-endpoint", [](settings& s) -> std::string& { return s.ocr.vision_endpoint; },
     "", "base URL of Google Vision", not_empty()));
   k.push_back(make_key<std::string>("ocr.vision-api-key", [](settings& s) -> std::string& { return s.ocr.vision_api_key; },

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <string>
 
 namespace khaacho::config {
@@ -102,6 +103,13 @@ struct ocr_settings {
   /// Lines of the first reading read with less confidence than this are
   /// read again on their own at two line heights (0: never).
   double reread_below = 0.8;
+  /// Folder of the PP-OCR line model (scripts/run.sh installs it there),
+  /// whose reading of the page is one more alternative per line; relative
+  /// to the working folder. "off": Tesseract alone. When the default folder
+  /// is missing the service warns once and reads with Tesseract alone; a
+  /// folder set explicitly must be there.
+  std::string line_model = std::string{default_line_model};
+  static constexpr std::string_view default_line_model = ".local/line-model";
   std::string vision_endpoint = "https://vision.googleapis.com";
   std::string vision_api_key;  ///< secret
   /// Items read from a line the engine was less sure of are flagged for review.

@@ -13,6 +13,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include "adapters/ocr/line_model.hpp"
 #include "common/errc.hpp"
 #include "model/reading_alignment.hpp"
 #include "model/strike_detection.hpp"
@@ -297,6 +298,10 @@ caf::expected<std::unique_ptr<tesseract_ocr>> tesseract_ocr::open(
   return out;
 }
 
+void tesseract_ocr::set_line_model(std::unique_ptr<line_model> model) {
+  line_model_ = std::move(model);
+}
+
 tesseract_ocr::~tesseract_ocr() {
   if (english_)
     english_->End();
@@ -338,6 +343,21 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
     if (results.front().lines.empty())
       break;
   }
+  if (line_model_ && !results.front().lines.empty()) {
+    // Its own page: the detector and recognizer want the photo's detail,
+    // not a page shrunk to Tesseract's letter size.
+    auto page = clean_page(image_bytes, cleanup_options{});
+    if (!page)
+      return page.error();
+    auto lines = line_model_->read_page(page->get());
+    if (!lines)
+      return lines.error();
+    if (!lines->empty()) {
+      ocr_result model_reading;
+      model_reading.lines = std::move(*lines);
+      results.push_back(std::move(model_reading));
+    }
+  }
   ocr_result out = std::move(results.front());
   std::vector<std::vector<model::ocr_line>> groups;
   if (results.size() > 1) {
@@ -348,10 +368,11 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
     groups = model::align_readings(lines);
   }
   bool reread = false;
-  if (!line_reread_heights_.empty() && first_boxes.size() == out.lines.size()) {
-    if (groups.empty())
-      for (const auto& l : out.lines)
-        groups.push_back({l});
+  bool boxed = first_boxes.size() == out.lines.size();
+  if (boxed && !line_reread_heights_.empty() && groups.empty())
+    for (const auto& l : out.lines)
+      groups.push_back({l});
+  if (boxed && !line_reread_heights_.empty()) {
     for (size_t i = 0; i < out.lines.size(); ++i) {
       if (out.lines[i].confidence >= reread_below_)
         continue;

@@ -16,6 +16,8 @@ class TessBaseAPI;
 
 namespace khaacho::ocr {
 
+class line_model;
+
 /// Share of Devanagari letters (not digits) among the Latin and Devanagari
 /// letters of UTF-8 `text`; 0 when it has none.
 double foreign_letter_share(std::string_view text);
@@ -74,8 +76,13 @@ public:
     reread_below_ = below_confidence;
   }
 
+  /// Every line of the first reading without Devanagari letters is also
+  /// read by `model`, as one more alternative of the line. Null: never.
+  void set_line_model(std::unique_ptr<line_model> model);
+
 private:
   tesseract_ocr() = default;
+  std::unique_ptr<line_model> line_model_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;      ///< all the languages
   std::unique_ptr<tesseract::TessBaseAPI> english_;  ///< eng alone, when api_ has more
   std::vector<cleanup_options> readings_;

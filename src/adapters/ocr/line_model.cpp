@@ -1,0 +1,288 @@
+#include "adapters/ocr/line_model.hpp"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <cstdlib>
+
+#include "adapters/ocr/page_cleanup.hpp"
+#include "common/errc.hpp"
+#include "model/ctc_decoding.hpp"
+
+namespace khaacho::ocr {
+
+namespace {
+
+constexpr int rec_height = 48;
+/// The recognizer was trained on lines at least this wide (PaddleOCR pads
+/// shorter ones with the mean value).
+constexpr int rec_min_width = 320;
+/// Longer lines are squeezed to this: the model's attention grows with the
+/// width squared, and no order line is that long.
+constexpr int rec_max_width = 48 * 40;
+/// The detector sees the page with its longer side at most this (PaddleOCR's
+/// default); both sides a multiple of 32.
+constexpr int det_max_side = 960;
+/// PaddleOCR's defaults: a pixel is text above 0.3, a found region is kept
+/// when its mean is at least 0.6, and grown by 1.5 x area / perimeter
+/// (the detector is trained on shrunken text regions).
+constexpr float det_pixel_threshold = 0.3f;
+constexpr float det_box_threshold = 0.6f;
+constexpr double det_unclip_ratio = 1.5;
+/// Measured on the dev set's lines: between two words of one line the space
+/// gets 0.03-0.45, between two letters of a word 0.00-0.04.
+float gap_space_probability() {
+  static const float p = [] {
+    const char* v = std::getenv("KHAACHO_GAP_SPACE");
+    return v ? static_cast<float>(std::atof(v)) : 0.03f;
+  }();
+  return p;
+}
+
+/// A found text region in page pixels: its axis-aligned bounds, and the
+/// rotated rectangle it fills (centre, length, thickness, angle in radians,
+/// y down) from the second moments of its pixels.
+struct piece {
+  int x0, y0, x1, y1;
+  double cx = 0, cy = 0, length = 0, thickness = 0, angle = 0;
+};
+
+/// Groups the pieces into lines (vertical overlap of at least half the
+/// smaller height), each line left to right, lines top to bottom.
+std::vector<std::vector<piece>> rows_of(std::vector<piece> pieces) {
+  std::sort(pieces.begin(), pieces.end(),
+            [](const piece& a, const piece& b) { return a.y0 + a.y1 < b.y0 + b.y1; });
+  std::vector<std::vector<piece>> rows;
+  for (const auto& p : pieces) {
+    bool placed = false;
+    for (auto it = rows.rbegin(); it != rows.rend() && !placed; ++it) {
+      const piece& q = it->front();
+      int overlap = std::min(p.y1, q.y1) - std::max(p.y0, q.y0);
+      if (overlap * 2 >= std::min(p.y1 - p.y0, q.y1 - q.y0)) {
+        it->push_back(p);
+        placed = true;
+      }
+    }
+    if (!placed)
+      rows.push_back({p});
+  }
+  for (auto& r : rows)
+    std::sort(r.begin(), r.end(), [](const piece& a, const piece& b) { return a.x0 < b.x0; });
+  return rows;
+}
+
+/// The found region `p` of `page`, turned level, scaled to the
+/// recognizer's 48 px and read.
+caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::vector<std::string>& vocabulary,
+                                           Pix* page, const piece& p) {
+  if (p.x1 - p.x0 < 2 || p.y1 - p.y0 < 2 || p.thickness < 2)
+    return model::ocr_line{};
+  BOX* region = boxCreate(p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0);
+  pix_ptr bounds{pixClipRectangle(page, region, nullptr)};
+  boxDestroy(&region);
+  if (!bounds)
+    return model::ocr_line{};
+  // Turn the region level (about its centre), then keep its own band.
+  pix_ptr level{std::abs(p.angle) < 0.005
+                  ? pixClone(bounds.get())
+                  : pixRotate(bounds.get(), static_cast<float>(-p.angle), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE,
+                              0, 0)};
+  if (!level)
+    return model::ocr_line{};
+  int lw = pixGetWidth(level.get()), lh = pixGetHeight(level.get());
+  double ccx = p.cx - p.x0, ccy = p.cy - p.y0;
+  int bx = std::clamp(static_cast<int>(ccx - p.length / 2), 0, lw - 1);
+  int by = std::clamp(static_cast<int>(ccy - p.thickness / 2), 0, lh - 1);
+  int bw = std::clamp(static_cast<int>(p.length), 2, lw - bx);
+  int bh = std::clamp(static_cast<int>(p.thickness), 2, lh - by);
+  BOX* band = boxCreate(bx, by, bw, bh);
+  pix_ptr crop{pixClipRectangle(level.get(), band, nullptr)};
+  boxDestroy(&band);
+  if (!crop)
+    return model::ocr_line{};
+  int crop_w = pixGetWidth(crop.get());
+  int crop_h = pixGetHeight(crop.get());
+  int width = std::clamp(static_cast<int>(std::ceil(rec_height * static_cast<double>(crop_w) / crop_h)), 8,
+                         rec_max_width);
+  pix_ptr scaled{pixScaleToSize(crop.get(), width, rec_height)};
+  if (!scaled)
+    return model::ocr_line{};
+  int padded = std::max(width, rec_min_width);
+  float_tensor input;
+  input.shape = {1, 3, rec_height, padded};
+  input.values.assign(static_cast<size_t>(3 * rec_height * padded), 0.0f);  // 0: the mean gray
+  const l_uint32* data = pixGetData(scaled.get());
+  int wpl = pixGetWpl(scaled.get());
+  size_t plane = static_cast<size_t>(rec_height) * static_cast<size_t>(padded);
+  for (int y = 0; y < rec_height; ++y)
+    for (int x = 0; x < width; ++x) {
+      float v = static_cast<float>(GET_DATA_BYTE(data + y * wpl, x)) / 127.5f - 1.0f;
+      size_t at = static_cast<size_t>(y) * static_cast<size_t>(padded) + static_cast<size_t>(x);
+      input.values[at] = v;
+      input.values[plane + at] = v;
+      input.values[2 * plane + at] = v;
+    }
+  auto output = recognizer.run(input);
+  if (!output)
+    return output.error();
+  if (output->shape.size() != 3 || output->shape[0] != 1)
+    return caf::make_error(errc::bad_input, "the line recognizer answered with an unexpected shape");
+  auto line = model::ctc_greedy_decode(output->values.data(), static_cast<size_t>(output->shape[1]),
+                                       static_cast<size_t>(output->shape[2]), vocabulary,
+                                       gap_space_probability());
+  line.text = model::latin_from_cjk_reading(line.text);
+  if (line.text.empty())
+    line.confidence = 0;
+  return line;
+}
+
+}  // namespace
+
+caf::expected<std::unique_ptr<line_model>> line_model::open(const std::string& folder) {
+  namespace fs = std::filesystem;
+  fs::path dir{folder};
+  for (const char* name : {"det.onnx", "rec.onnx", "keys.txt", "libonnxruntime.so.1"})
+    if (std::error_code ec; !fs::is_regular_file(dir / name, ec))
+      return caf::make_error(errc::bad_input, "the line model folder '" + folder + "' has no " + name +
+                                                " (scripts/run.sh installs it)");
+  std::unique_ptr<line_model> out{new line_model};
+  std::ifstream keys{dir / "keys.txt"};
+  for (std::string key; std::getline(keys, key);) {
+    if (!key.empty() && key.back() == '\r')
+      key.pop_back();
+    out->vocabulary_.push_back(key);
+  }
+  if (out->vocabulary_.empty())
+    return caf::make_error(errc::bad_input, "the line model's keys.txt is empty");
+  out->vocabulary_.push_back(" ");  // trained with the space as its last class
+  auto library = (dir / "libonnxruntime.so.1").string();
+  auto detector = onnx_model::open(library, (dir / "det.onnx").string());
+  if (!detector)
+    return detector.error();
+  auto recognizer = onnx_model::open(library, (dir / "rec.onnx").string());
+  if (!recognizer)
+    return recognizer.error();
+  out->detector_ = std::move(*detector);
+  out->recognizer_ = std::move(*recognizer);
+  return out;
+}
+
+caf::expected<std::vector<model::ocr_line>> line_model::read_page(Pix* page) {
+  std::vector<model::ocr_line> lines;
+  if (page == nullptr || pixGetDepth(page) != 8)
+    return lines;
+  int pw = pixGetWidth(page);
+  int ph = pixGetHeight(page);
+  double s = std::min(1.0, static_cast<double>(det_max_side) / std::max(pw, ph));
+  int dw = std::max(32, static_cast<int>(std::lround(pw * s / 32)) * 32);
+  int dh = std::max(32, static_cast<int>(std::lround(ph * s / 32)) * 32);
+  pix_ptr small{pixScaleToSize(page, dw, dh)};
+  if (!small)
+    return lines;
+  // ImageNet normalization per channel, in the BGR order PaddleOCR feeds.
+  const float mean[3] = {0.485f, 0.456f, 0.406f};
+  const float stdev[3] = {0.229f, 0.224f, 0.225f};
+  float_tensor input;
+  input.shape = {1, 3, dh, dw};
+  size_t plane = static_cast<size_t>(dw) * static_cast<size_t>(dh);
+  input.values.resize(3 * plane);
+  const l_uint32* data = pixGetData(small.get());
+  int wpl = pixGetWpl(small.get());
+  for (int y = 0; y < dh; ++y)
+    for (int x = 0; x < dw; ++x) {
+      float v = static_cast<float>(GET_DATA_BYTE(data + y * wpl, x)) / 255.0f;
+      size_t at = static_cast<size_t>(y) * static_cast<size_t>(dw) + static_cast<size_t>(x);
+      for (size_t c = 0; c < 3; ++c)
+        input.values[c * plane + at] = (v - mean[c]) / stdev[c];
+    }
+  auto output = detector_->run(input);
+  if (!output)
+    return output.error();
+  if (output->values.size() != plane)
+    return caf::make_error(errc::bad_input, "the text detector answered with an unexpected shape");
+  const std::vector<float>& prob = output->values;
+  pix_ptr mask{pixCreate(dw, dh, 1)};
+  l_uint32* bits = pixGetData(mask.get());
+  int bwpl = pixGetWpl(mask.get());
+  for (int y = 0; y < dh; ++y)
+    for (int x = 0; x < dw; ++x)
+      if (prob[static_cast<size_t>(y) * static_cast<size_t>(dw) + static_cast<size_t>(x)] > det_pixel_threshold)
+        SET_DATA_BIT(bits + y * bwpl, x);
+  PIXA* components = nullptr;
+  BOXA* found = pixConnComp(mask.get(), &components, 8);
+  std::vector<piece> pieces;
+  double fx = static_cast<double>(pw) / dw;
+  double fy = static_cast<double>(ph) / dh;
+  for (int i = 0; found != nullptr && components != nullptr && i < boxaGetCount(found); ++i) {
+    l_int32 bx = 0, by = 0, bw = 0, bh = 0;
+    boxaGetBoxGeometry(found, i, &bx, &by, &bw, &bh);
+    if (std::min(bw, bh) < 3)
+      continue;
+    pix_ptr component{pixaGetPix(components, i, L_CLONE)};
+    const l_uint32* cbits = pixGetData(component.get());
+    int cwpl = pixGetWpl(component.get());
+    double sum = 0, n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (int y = 0; y < bh; ++y)
+      for (int x = 0; x < bw; ++x) {
+        if (!GET_DATA_BIT(cbits + y * cwpl, x))
+          continue;
+        sum += prob[static_cast<size_t>(by + y) * static_cast<size_t>(dw) + static_cast<size_t>(bx + x)];
+        // Moments in page pixels (the detector's pixels are not square).
+        double px = (bx + x + 0.5) * fx, py = (by + y + 0.5) * fy;
+        n += 1;
+        sx += px;
+        sy += py;
+        sxx += px * px;
+        syy += py * py;
+        sxy += px * py;
+      }
+    if (n < 4 || sum / n < det_box_threshold)
+      continue;
+    piece p;
+    p.cx = sx / n;
+    p.cy = sy / n;
+    double vxx = sxx / n - p.cx * p.cx, vyy = syy / n - p.cy * p.cy, vxy = sxy / n - p.cx * p.cy;
+    p.angle = 0.5 * std::atan2(2 * vxy, vxx - vyy);
+    double mid = (vxx + vyy) / 2, spread = std::sqrt((vxx - vyy) * (vxx - vyy) / 4 + vxy * vxy);
+    // A filled w x h rectangle has variances w^2/12 and h^2/12 along its axes.
+    p.length = std::sqrt(12 * (mid + spread));
+    p.thickness = std::sqrt(12 * std::max(0.0, mid - spread));
+    double grow = det_unclip_ratio * p.length * p.thickness / (2 * (p.length + p.thickness));
+    p.length += 2 * grow;
+    p.thickness += 2 * grow;
+    double hx = (std::abs(std::cos(p.angle)) * p.length + std::abs(std::sin(p.angle)) * p.thickness) / 2;
+    double hy = (std::abs(std::sin(p.angle)) * p.length + std::abs(std::cos(p.angle)) * p.thickness) / 2;
+    p.x0 = std::max(0, static_cast<int>(p.cx - hx));
+    p.y0 = std::max(0, static_cast<int>(p.cy - hy));
+    p.x1 = std::min(pw, static_cast<int>(std::ceil(p.cx + hx)));
+    p.y1 = std::min(ph, static_cast<int>(std::ceil(p.cy + hy)));
+    pieces.push_back(p);
+  }
+  pixaDestroy(&components);
+  boxaDestroy(&found);
+  for (const auto& row : rows_of(std::move(pieces))) {
+    model::ocr_line line;
+    double weighted = 0;
+    size_t letters = 0;
+    for (const auto& p : row) {
+      auto read = read_region(*recognizer_, vocabulary_, page, p);
+      if (!read)
+        return read.error();
+      if (read->text.empty())
+        continue;
+      line.text += (line.text.empty() ? "" : " ") + read->text;
+      weighted += read->confidence * static_cast<double>(read->text.size());
+      letters += read->text.size();
+    }
+    if (letters == 0)
+      continue;
+    line.confidence = weighted / static_cast<double>(letters);
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace khaacho::ocr
