@@ -7,13 +7,30 @@
 
 namespace khaacho::model {
 
+namespace {
+
+/// `text` without spaces, ASCII letters lower-cased: readings differ most in
+/// where they see word gaps and capitals, least in the letters.
+std::string letters_of(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text)
+    if (c != ' ' && c != '\t')
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+}  // namespace
+
 double line_similarity(const std::string& a, const std::string& b) {
+  std::string x = letters_of(a);
+  std::string y = letters_of(b);
   // Counted as levenshtein counts (an invalid byte is one code point), so the
   // distance never exceeds the longer length on any input.
-  size_t longer = std::max(utf8::length(a), utf8::length(b));
+  size_t longer = std::max(utf8::length(x), utf8::length(y));
   if (longer == 0)
     return 1.0;
-  return 1.0 - static_cast<double>(levenshtein(a, b)) / static_cast<double>(longer);
+  return 1.0 - static_cast<double>(levenshtein(x, y)) / static_cast<double>(longer);
 }
 
 namespace {

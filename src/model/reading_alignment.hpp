@@ -9,7 +9,8 @@
 
 namespace khaacho::model {
 
-/// Character similarity of two lines in [0,1] (1 - edits / longer length).
+/// Character similarity of two lines in [0,1] (1 - edits / longer length),
+/// spaces and the case of ASCII letters ignored.
 double line_similarity(const std::string& a, const std::string& b);
 
 /// For each line of readings[0], that line followed by the lines of the

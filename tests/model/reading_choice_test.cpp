@@ -46,6 +46,13 @@ TEST_CASE("line similarity counts characters, not bytes", "[model][ocr]") {
   CHECK(line_similarity("चिनी", "चिना") == Approx(0.75));
 }
 
+TEST_CASE("line similarity ignores word gaps and the case of letters", "[model][ocr]") {
+  // The line model seldom sees a gap Tesseract sees, and the other way round.
+  CHECK(line_similarity("1) Parle G x 20 packets", "1)PARLEG x20packets") == Approx(1.0));
+  CHECK(line_similarity("ab cd", "abxd") == Approx(0.75));
+  CHECK(line_similarity("   ", "") == Approx(1.0));
+}
+
 TEST_CASE("line similarity stays in [0, 1] on invalid UTF-8", "[model][ocr]") {
   // Found by fuzz/reading_alignment_fuzz: stray continuation bytes counted as
   // nothing in the length but as one edit each in the distance.

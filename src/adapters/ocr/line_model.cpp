@@ -78,14 +78,20 @@ std::vector<std::vector<piece>> rows_of(std::vector<piece> pieces) {
 /// recognizer's 48 px and read.
 caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::vector<std::string>& vocabulary,
                                            Pix* page, const piece& p) {
-  if (p.x1 - p.x0 < 2 || p.y1 - p.y0 < 2 || p.thickness < 2)
+  if (p.length < 2 || p.thickness < 2)
     return model::ocr_line{};
-  BOX* region = boxCreate(p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0);
-  pix_ptr bounds{pixClipRectangle(page, region, nullptr)};
-  boxDestroy(&region);
+  // The region's bounds centred on it (white where they leave the page),
+  // turned level about that centre; then its own band.
+  double hx = (std::abs(std::cos(p.angle)) * p.length + std::abs(std::sin(p.angle)) * p.thickness) / 2;
+  double hy = (std::abs(std::sin(p.angle)) * p.length + std::abs(std::cos(p.angle)) * p.thickness) / 2;
+  int bw = std::max(2, static_cast<int>(std::ceil(2 * hx)));
+  int bh = std::max(2, static_cast<int>(std::ceil(2 * hy)));
+  pix_ptr bounds{pixCreate(bw, bh, 8)};
   if (!bounds)
     return model::ocr_line{};
-  // Turn the region level (about its centre), then keep its own band.
+  pixSetAllArbitrary(bounds.get(), 255);
+  pixRasterop(bounds.get(), 0, 0, bw, bh, PIX_SRC, page, static_cast<int>(std::lround(p.cx - bw / 2.0)),
+              static_cast<int>(std::lround(p.cy - bh / 2.0)));
   pix_ptr level{std::abs(p.angle) < 0.005
                   ? pixClone(bounds.get())
                   : pixRotate(bounds.get(), static_cast<float>(-p.angle), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE,
@@ -93,12 +99,9 @@ caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::ve
   if (!level)
     return model::ocr_line{};
   int lw = pixGetWidth(level.get()), lh = pixGetHeight(level.get());
-  double ccx = p.cx - p.x0, ccy = p.cy - p.y0;
-  int bx = std::clamp(static_cast<int>(ccx - p.length / 2), 0, lw - 1);
-  int by = std::clamp(static_cast<int>(ccy - p.thickness / 2), 0, lh - 1);
-  int bw = std::clamp(static_cast<int>(p.length), 2, lw - bx);
-  int bh = std::clamp(static_cast<int>(p.thickness), 2, lh - by);
-  BOX* band = boxCreate(bx, by, bw, bh);
+  int cw = std::clamp(static_cast<int>(p.length), 2, lw);
+  int ch = std::clamp(static_cast<int>(p.thickness), 2, lh);
+  BOX* band = boxCreate((lw - cw) / 2, (lh - ch) / 2, cw, ch);
   pix_ptr crop{pixClipRectangle(level.get(), band, nullptr)};
   boxDestroy(&band);
   if (!crop)
