@@ -43,10 +43,10 @@ ocr::pix_ptr gray_page(const std::string& png) {
   return std::move(*page);
 }
 
-std::string joined(const std::vector<model::ocr_line>& lines) {
+std::string joined(const std::vector<ocr::placed_line>& lines) {
   std::string out;
   for (const auto& l : lines)
-    out += l.text + "\n";
+    out += l.line.text + "\n";
   return out;
 }
 
@@ -73,13 +73,20 @@ TEST_CASE("the line model finds and reads the lines of a rendered order list", "
   CAPTURE(joined(*lines));
   REQUIRE(lines->size() == 4);
   // Top to bottom, with the word gaps the recognizer's space class gives.
-  CHECK((*lines)[0].text.find("Kirana") != std::string::npos);
-  CHECK((*lines)[1].text.find("10 kg") != std::string::npos);
-  CHECK((*lines)[2].text.find("5 carton") != std::string::npos);
-  CHECK((*lines)[3].text.find("12 pcs") != std::string::npos);
-  for (const auto& l : *lines) {
-    CHECK(l.confidence > 0.5);
-    CHECK(l.confidence <= 1.0);
+  CHECK((*lines)[0].line.text.find("Kirana") != std::string::npos);
+  CHECK((*lines)[1].line.text.find("10 kg") != std::string::npos);
+  CHECK((*lines)[2].line.text.find("5 carton") != std::string::npos);
+  CHECK((*lines)[3].line.text.find("12 pcs") != std::string::npos);
+  for (size_t i = 0; i < lines->size(); ++i) {
+    const auto& l = (*lines)[i];
+    CHECK(l.line.confidence > 0.5);
+    CHECK(l.line.confidence <= 1.0);
+    // Where it is, as shares of the page: inside it, below the line before.
+    CHECK(l.span.top >= 0);
+    CHECK(l.span.bottom <= 1);
+    CHECK(l.span.top < l.span.bottom);
+    if (i > 0)
+      CHECK(l.span.top >= (*lines)[i - 1].span.bottom - 0.01);
   }
 }
 
@@ -96,8 +103,8 @@ TEST_CASE("the line model reads a page photographed at a slant", "[ocr][line-mod
   REQUIRE(lines);
   CAPTURE(joined(*lines));
   REQUIRE(lines->size() == 2);
-  CHECK((*lines)[0].text.find("10 kg") != std::string::npos);
-  CHECK((*lines)[1].text.find("12 pcs") != std::string::npos);
+  CHECK((*lines)[0].line.text.find("10 kg") != std::string::npos);
+  CHECK((*lines)[1].line.text.find("12 pcs") != std::string::npos);
 }
 
 TEST_CASE("a blank page or no page reads as no lines", "[ocr][line-model]") {

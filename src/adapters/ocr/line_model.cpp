@@ -25,7 +25,11 @@ constexpr int rec_min_width = 320;
 constexpr int rec_max_width = 48 * 40;
 /// The detector sees the page with its longer side at most this (PaddleOCR's
 /// default); both sides a multiple of 32.
-constexpr int det_max_side = 960;
+int det_max_side_value() {
+  static const int v = [] { const char* e = std::getenv("KH_DET_SIDE"); return e ? std::atoi(e) : 960; }();
+  return v;
+}
+#define det_max_side det_max_side_value()
 /// PaddleOCR's defaults: a pixel is text above 0.3, a found region is kept
 /// when its mean is at least 0.6, and grown by 1.5 x area / perimeter
 /// (the detector is trained on shrunken text regions).
@@ -173,8 +177,8 @@ caf::expected<std::unique_ptr<line_model>> line_model::open(const std::string& f
   return out;
 }
 
-caf::expected<std::vector<model::ocr_line>> line_model::read_page(Pix* page) {
-  std::vector<model::ocr_line> lines;
+caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
+  std::vector<placed_line> lines;
   if (page == nullptr || pixGetDepth(page) != 8)
     return lines;
   int pw = pixGetWidth(page);
@@ -270,7 +274,10 @@ caf::expected<std::vector<model::ocr_line>> line_model::read_page(Pix* page) {
     model::ocr_line line;
     double weighted = 0;
     size_t letters = 0;
+    double top = 1e9, bottom = -1e9;
     for (const auto& p : row) {
+      top = std::min(top, p.cy - p.thickness / 2);
+      bottom = std::max(bottom, p.cy + p.thickness / 2);
       auto read = read_region(*recognizer_, vocabulary_, page, p);
       if (!read)
         return read.error();
@@ -283,7 +290,7 @@ caf::expected<std::vector<model::ocr_line>> line_model::read_page(Pix* page) {
     if (letters == 0)
       continue;
     line.confidence = weighted / static_cast<double>(letters);
-    lines.push_back(std::move(line));
+    lines.push_back({std::move(line), {top / ph, bottom / ph}});
   }
   return lines;
 }

@@ -16,10 +16,17 @@
 
 #include "adapters/ocr/onnx_model.hpp"
 #include "model/line_confidence.hpp"
+#include "model/line_placement.hpp"
 
 struct Pix;
 
 namespace khaacho::ocr {
+
+/// A line the model read, and where it is on the page.
+struct placed_line {
+  model::ocr_line line;
+  model::line_span span;
+};
 
 class line_model {
 public:
@@ -33,7 +40,7 @@ public:
   /// line that the detector found apart (a name, a gap, its amount) are
   /// joined left to right. Lines it reads as nothing or only as Chinese
   /// characters are left out. Errors only when a model cannot run.
-  caf::expected<std::vector<model::ocr_line>> read_page(Pix* page);
+  caf::expected<std::vector<placed_line>> read_page(Pix* page);
 
 private:
   line_model() = default;

@@ -15,12 +15,18 @@
 
 #include "adapters/ocr/line_model.hpp"
 #include "common/errc.hpp"
+#include "model/line_placement.hpp"
 #include "model/reading_alignment.hpp"
 #include "model/strike_detection.hpp"
 
 namespace khaacho::ocr {
 
 namespace {
+
+/// Pages of Devanagari are left to Tesseract: the line model knows no
+/// Devanagari. Mixed pages measure 2-40 % Devanagari letters on the dev set,
+/// pages in Nepali alone over 90 %.
+constexpr double max_line_model_foreign_share = 0.6;
 
 /// Debian's Tesseract runs its LSTM layers in OpenMP teams of up to four
 /// threads. The OCR stage already keeps one engine per core busy, and on a
@@ -178,7 +184,8 @@ bool crossed_out(Pix* page, const found_line& line) {
 /// Lines crossed out on the paper are left out of the text and the lines
 /// and listed in `struck_lines`: the retailer does not want them.
 ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page,
-                     std::vector<std::array<int, 4>>* line_boxes = nullptr) {
+                     std::vector<std::array<int, 4>>* line_boxes = nullptr,
+                     std::vector<std::array<int, 4>>* struck_boxes = nullptr) {
   api.SetImage(page);
   api.SetSourceResolution(300);
   ocr_result out;
@@ -195,6 +202,8 @@ ocr_result read_page(tesseract::TessBaseAPI& api, Pix* page,
       continue;
     if (crossed_out(page, line)) {
       out.struck_lines.push_back(line.text);
+      if (struck_boxes != nullptr)
+        struck_boxes->push_back({line.left, line.top, line.right, line.bottom});
       if (auto at = out.text.find(line.text); at != std::string::npos) {
         auto end = at + line.text.size();
         out.text.erase(at, end < out.text.size() && out.text[end] == '\n' ? end + 1 - at : end - at);
@@ -319,6 +328,7 @@ bool tesseract_ocr::set_variable(const std::string& name, const std::string& val
 caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   std::vector<ocr_result> results;
   std::vector<std::array<int, 4>> first_boxes;
+  std::vector<std::array<int, 4>> first_struck;
   pix_ptr first_page;
   tesseract::TessBaseAPI* first_api = api_.get();
   for (const auto& reading : readings_) {
@@ -327,36 +337,24 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
       return page.error();
     bool first = results.empty();
     std::vector<std::array<int, 4>> boxes;
-    auto out = read_page(*api_, page->get(), &boxes);
+    std::vector<std::array<int, 4>> struck;
+    auto out = read_page(*api_, page->get(), &boxes, &struck);
     if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_) {
       boxes.clear();
-      out = read_page(*english_, page->get(), &boxes);
+      struck.clear();
+      out = read_page(*english_, page->get(), &boxes, &struck);
       if (first)
         first_api = english_.get();
     }
     if (first) {
       first_boxes = std::move(boxes);
+      first_struck = std::move(struck);
       first_page = std::move(*page);
     }
     results.push_back(std::move(out));
     // A page the first reading finds empty is blank at any scale.
     if (results.front().lines.empty())
       break;
-  }
-  if (line_model_ && !results.front().lines.empty()) {
-    // Its own page: the detector and recognizer want the photo's detail,
-    // not a page shrunk to Tesseract's letter size.
-    auto page = clean_page(image_bytes, cleanup_options{});
-    if (!page)
-      return page.error();
-    auto lines = line_model_->read_page(page->get());
-    if (!lines)
-      return lines.error();
-    if (!lines->empty()) {
-      ocr_result model_reading;
-      model_reading.lines = std::move(*lines);
-      results.push_back(std::move(model_reading));
-    }
   }
   ocr_result out = std::move(results.front());
   std::vector<std::vector<model::ocr_line>> groups;
@@ -386,9 +384,80 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
     }
     first_api->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_seg_mode_));
   }
+  // A page (almost) all in Devanagari has nothing the line model reads.
+  if (line_model_ && boxed && !out.lines.empty() && foreign_letter_share(out.text) <= max_line_model_foreign_share) {
+    auto added = add_line_model_reading(image_bytes, out, groups, first_boxes, first_struck,
+                                        pixGetHeight(first_page.get()));
+    if (!added)
+      return added.error();
+    reread = reread || *added;
+  }
   if (results.size() > 1 || reread)
     out.line_readings = std::move(groups);
   return out;
+}
+
+caf::expected<bool> tesseract_ocr::add_line_model_reading(std::string_view image_bytes, ocr_result& out,
+                                                          std::vector<std::vector<model::ocr_line>>& groups,
+                                                          const std::vector<std::array<int, 4>>& boxes,
+                                                          const std::vector<std::array<int, 4>>& struck,
+                                                          int page_height) {
+  // Its own page: the detector and recognizer want the photo's detail, not
+  // a page shrunk to Tesseract's letter size.
+  auto page = clean_page(image_bytes, cleanup_options{});
+  if (!page)
+    return page.error();
+  auto read = line_model_->read_page(page->get());
+  if (!read)
+    return read.error();
+  if (read->empty() || page_height <= 0)
+    return false;
+  auto span_of = [&](const std::array<int, 4>& b) {
+    return model::line_span{b[1] / static_cast<double>(page_height), b[3] / static_cast<double>(page_height)};
+  };
+  std::vector<model::line_span> base, struck_spans, found;
+  for (const auto& b : boxes)
+    base.push_back(span_of(b));
+  for (const auto& b : struck)
+    struck_spans.push_back(span_of(b));
+  for (const auto& l : *read)
+    found.push_back(l.span);
+  if (groups.empty())
+    for (const auto& l : out.lines)
+      groups.push_back({l});
+  // Paired by height, not by text: where Tesseract garbles a line the two
+  // readings share too few letters to be paired by them.
+  auto pairs = model::pair_by_position(base, found);
+  struct entry {
+    double middle;
+    std::vector<model::ocr_line> group;
+  };
+  std::vector<entry> merged;
+  for (size_t i = 0; i < groups.size(); ++i)
+    merged.push_back({(base[i].top + base[i].bottom) / 2, std::move(groups[i])});
+  bool added = false;
+  for (size_t j = 0; j < read->size(); ++j) {
+    auto& line = (*read)[j].line;
+    if (pairs[j] >= 0) {
+      merged[static_cast<size_t>(pairs[j])].group.push_back(std::move(line));
+      added = true;
+    } else if (!model::overlaps_any(found[j], struck_spans)) {
+      // A line Tesseract did not see (or saw crossed out: never an item).
+      merged.push_back({(found[j].top + found[j].bottom) / 2, {std::move(line)}});
+      added = true;
+    }
+  }
+  std::stable_sort(merged.begin(), merged.end(),
+                   [](const entry& a, const entry& b) { return a.middle < b.middle; });
+  groups.clear();
+  out.lines.clear();
+  out.text.clear();
+  for (auto& e : merged) {
+    out.lines.push_back(e.group.front());
+    out.text += (out.text.empty() ? "" : "\n") + e.group.front().text;
+    groups.push_back(std::move(e.group));
+  }
+  return added;
 }
 
 }  // namespace khaacho::ocr

@@ -3,6 +3,7 @@
 // scales ("readings").
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,6 +83,15 @@ public:
 
 private:
   tesseract_ocr() = default;
+  /// Reads the page with the line model and adds its lines to `out`: each
+  /// as one more alternative of the Tesseract line at its height (`boxes`,
+  /// in a page `page_height` px high), or as a line of its own where
+  /// Tesseract saw none (unless a line seen crossed out is there). True
+  /// when it added anything.
+  caf::expected<bool> add_line_model_reading(std::string_view image_bytes, ocr_result& out,
+                                             std::vector<std::vector<model::ocr_line>>& groups,
+                                             const std::vector<std::array<int, 4>>& boxes,
+                                             const std::vector<std::array<int, 4>>& struck, int page_height);
   std::unique_ptr<line_model> line_model_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;      ///< all the languages
   std::unique_ptr<tesseract::TessBaseAPI> english_;  ///< eng alone, when api_ has more
