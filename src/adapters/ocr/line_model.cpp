@@ -23,6 +23,8 @@ constexpr int rec_min_width = 320;
 /// Longer lines are squeezed to this: the model's attention grows with the
 /// width squared, and no order line is that long.
 constexpr int rec_max_width = 48 * 40;
+/// Crops read in one run of the recognizer, at most.
+constexpr size_t rec_batch = 8;
 /// The detector sees the page with its longer side at most this (PaddleOCR's
 /// default); both sides a multiple of 32.
 int det_max_side_value() {
@@ -78,12 +80,11 @@ std::vector<std::vector<piece>> rows_of(std::vector<piece> pieces) {
   return rows;
 }
 
-/// The found region `p` of `page`, turned level, scaled to the
-/// recognizer's 48 px and read.
-caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::vector<std::string>& vocabulary,
-                                           Pix* page, const piece& p) {
+/// The found region `p` of `page`, turned level and scaled to the
+/// recognizer's 48 px; null when there is nothing to read.
+pix_ptr level_region(Pix* page, const piece& p) {
   if (p.length < 2 || p.thickness < 2)
-    return model::ocr_line{};
+    return nullptr;
   // The region's bounds centred on it (white where they leave the page),
   // turned level about that centre; then its own band.
   double hx = (std::abs(std::cos(p.angle)) * p.length + std::abs(std::sin(p.angle)) * p.thickness) / 2;
@@ -92,7 +93,7 @@ caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::ve
   int bh = std::max(2, static_cast<int>(std::ceil(2 * hy)));
   pix_ptr bounds{pixCreate(bw, bh, 8)};
   if (!bounds)
-    return model::ocr_line{};
+    return nullptr;
   pixSetAllArbitrary(bounds.get(), 255);
   pixRasterop(bounds.get(), 0, 0, bw, bh, PIX_SRC, page, static_cast<int>(std::lround(p.cx - bw / 2.0)),
               static_cast<int>(std::lround(p.cy - bh / 2.0)));
@@ -101,7 +102,7 @@ caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::ve
                   : pixRotate(bounds.get(), static_cast<float>(-p.angle), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE,
                               0, 0)};
   if (!level)
-    return model::ocr_line{};
+    return nullptr;
   int lw = pixGetWidth(level.get()), lh = pixGetHeight(level.get());
   int cw = std::clamp(static_cast<int>(p.length), 2, lw);
   int ch = std::clamp(static_cast<int>(p.thickness), 2, lh);
@@ -109,41 +110,76 @@ caf::expected<model::ocr_line> read_region(onnx_model& recognizer, const std::ve
   pix_ptr crop{pixClipRectangle(level.get(), band, nullptr)};
   boxDestroy(&band);
   if (!crop)
-    return model::ocr_line{};
+    return nullptr;
   int crop_w = pixGetWidth(crop.get());
   int crop_h = pixGetHeight(crop.get());
   int width = std::clamp(static_cast<int>(std::ceil(rec_height * static_cast<double>(crop_w) / crop_h)), 8,
                          rec_max_width);
   pix_ptr scaled{pixScaleToSize(crop.get(), width, rec_height)};
   if (!scaled)
-    return model::ocr_line{};
-  int padded = std::max(width, rec_min_width);
-  float_tensor input;
-  input.shape = {1, 3, rec_height, padded};
-  input.values.assign(static_cast<size_t>(3 * rec_height * padded), 0.0f);  // 0: the mean gray
-  const l_uint32* data = pixGetData(scaled.get());
-  int wpl = pixGetWpl(scaled.get());
-  size_t plane = static_cast<size_t>(rec_height) * static_cast<size_t>(padded);
-  for (int y = 0; y < rec_height; ++y)
-    for (int x = 0; x < width; ++x) {
-      float v = static_cast<float>(GET_DATA_BYTE(data + y * wpl, x)) / 127.5f - 1.0f;
-      size_t at = static_cast<size_t>(y) * static_cast<size_t>(padded) + static_cast<size_t>(x);
-      input.values[at] = v;
-      input.values[plane + at] = v;
-      input.values[2 * plane + at] = v;
+    return nullptr;
+  return scaled;
+}
+
+/// Reads the 48 px high `crops` (null ones read as nothing), several at a
+/// time: crops of similar width share one run of the model, padded to the
+/// widest (one run of 8 costs far less than 8 runs of one).
+caf::expected<std::vector<model::ocr_line>> read_crops(onnx_model& recognizer,
+                                                       const std::vector<std::string>& vocabulary,
+                                                       const std::vector<pix_ptr>& crops) {
+  std::vector<model::ocr_line> out(crops.size());
+  std::vector<size_t> order;
+  for (size_t i = 0; i < crops.size(); ++i)
+    if (crops[i])
+      order.push_back(i);
+  auto width_of = [&](size_t i) { return static_cast<int>(pixGetWidth(crops[i].get())); };
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return width_of(a) < width_of(b); });
+  for (size_t begin = 0; begin < order.size();) {
+    // A batch: at most rec_batch crops, the widest at most a third wider
+    // than the narrowest (padding is computed for nothing).
+    size_t end = begin + 1;
+    int narrowest = std::max(width_of(order[begin]), rec_min_width);
+    while (end < order.size() && end - begin < rec_batch && width_of(order[end]) * 3 <= narrowest * 4)
+      ++end;
+    int padded = std::max(width_of(order[end - 1]), rec_min_width);
+    auto n = static_cast<int64_t>(end - begin);
+    float_tensor input;
+    input.shape = {n, 3, rec_height, padded};
+    size_t plane = static_cast<size_t>(rec_height) * static_cast<size_t>(padded);
+    input.values.assign(static_cast<size_t>(n) * 3 * plane, 0.0f);  // 0: the mean gray
+    for (size_t k = begin; k < end; ++k) {
+      Pix* crop = crops[order[k]].get();
+      int width = pixGetWidth(crop);
+      const l_uint32* data = pixGetData(crop);
+      int wpl = pixGetWpl(crop);
+      float* image = input.values.data() + (k - begin) * 3 * plane;
+      for (int y = 0; y < rec_height; ++y)
+        for (int x = 0; x < width; ++x) {
+          float v = static_cast<float>(GET_DATA_BYTE(data + y * wpl, x)) / 127.5f - 1.0f;
+          size_t at = static_cast<size_t>(y) * static_cast<size_t>(padded) + static_cast<size_t>(x);
+          image[at] = v;
+          image[plane + at] = v;
+          image[2 * plane + at] = v;
+        }
     }
-  auto output = recognizer.run(input);
-  if (!output)
-    return output.error();
-  if (output->shape.size() != 3 || output->shape[0] != 1)
-    return caf::make_error(errc::bad_input, "the line recognizer answered with an unexpected shape");
-  auto line = model::ctc_greedy_decode(output->values.data(), static_cast<size_t>(output->shape[1]),
-                                       static_cast<size_t>(output->shape[2]), vocabulary,
-                                       gap_space_probability());
-  line.text = model::latin_from_cjk_reading(line.text);
-  if (line.text.empty())
-    line.confidence = 0;
-  return line;
+    auto output = recognizer.run(input);
+    if (!output)
+      return output.error();
+    if (output->shape.size() != 3 || output->shape[0] != n)
+      return caf::make_error(errc::bad_input, "the line recognizer answered with an unexpected shape");
+    auto steps = static_cast<size_t>(output->shape[1]);
+    auto classes = static_cast<size_t>(output->shape[2]);
+    for (size_t k = begin; k < end; ++k) {
+      auto line = model::ctc_greedy_decode(output->values.data() + (k - begin) * steps * classes, steps, classes,
+                                           vocabulary, gap_space_probability());
+      line.text = model::latin_from_cjk_reading(line.text);
+      if (line.text.empty())
+        line.confidence = 0;
+      out[order[k]] = std::move(line);
+    }
+    begin = end;
+  }
+  return out;
 }
 
 }  // namespace
@@ -270,7 +306,16 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
   }
   pixaDestroy(&components);
   boxaDestroy(&found);
-  for (const auto& row : rows_of(std::move(pieces))) {
+  auto rows = rows_of(std::move(pieces));
+  std::vector<pix_ptr> crops;
+  for (const auto& row : rows)
+    for (const auto& p : row)
+      crops.push_back(level_region(page, p));
+  auto read = read_crops(*recognizer_, vocabulary_, crops);
+  if (!read)
+    return read.error();
+  size_t next = 0;
+  for (const auto& row : rows) {
     model::ocr_line line;
     double weighted = 0;
     size_t letters = 0;
@@ -278,14 +323,12 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
     for (const auto& p : row) {
       top = std::min(top, p.cy - p.thickness / 2);
       bottom = std::max(bottom, p.cy + p.thickness / 2);
-      auto read = read_region(*recognizer_, vocabulary_, page, p);
-      if (!read)
-        return read.error();
-      if (read->text.empty())
+      const auto& piece_read = (*read)[next++];
+      if (piece_read.text.empty())
         continue;
-      line.text += (line.text.empty() ? "" : " ") + read->text;
-      weighted += read->confidence * static_cast<double>(read->text.size());
-      letters += read->text.size();
+      line.text += (line.text.empty() ? "" : " ") + piece_read.text;
+      weighted += piece_read.confidence * static_cast<double>(piece_read.text.size());
+      letters += piece_read.text.size();
     }
     if (letters == 0)
       continue;
