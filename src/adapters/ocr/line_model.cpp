@@ -6,7 +6,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <cstdlib>
 
 #include "adapters/ocr/page_cleanup.hpp"
 #include "common/errc.hpp"
@@ -27,11 +26,7 @@ constexpr int rec_max_width = 48 * 40;
 constexpr size_t rec_batch = 8;
 /// The detector sees the page with its longer side at most this (PaddleOCR's
 /// default); both sides a multiple of 32.
-int det_max_side_value() {
-  static const int v = [] { const char* e = std::getenv("KH_DET_SIDE"); return e ? std::atoi(e) : 960; }();
-  return v;
-}
-#define det_max_side det_max_side_value()
+constexpr int det_max_side = 960;
 /// PaddleOCR's defaults: a pixel is text above 0.3, a found region is kept
 /// when its mean is at least 0.6, and grown by 1.5 x area / perimeter
 /// (the detector is trained on shrunken text regions).
@@ -40,13 +35,7 @@ constexpr float det_box_threshold = 0.6f;
 constexpr double det_unclip_ratio = 1.5;
 /// Measured on the dev set's lines: between two words of one line the space
 /// gets 0.03-0.45, between two letters of a word 0.00-0.04.
-float gap_space_probability() {
-  static const float p = [] {
-    const char* v = std::getenv("KHAACHO_GAP_SPACE");
-    return v ? static_cast<float>(std::atof(v)) : 0.03f;
-  }();
-  return p;
-}
+constexpr float gap_space_probability = 0.03f;
 
 /// A found text region in page pixels: its axis-aligned bounds, and the
 /// rotated rectangle it fills (centre, length, thickness, angle in radians,
@@ -171,7 +160,7 @@ caf::expected<std::vector<model::ocr_line>> read_crops(onnx_model& recognizer,
     auto classes = static_cast<size_t>(output->shape[2]);
     for (size_t k = begin; k < end; ++k) {
       auto line = model::ctc_greedy_decode(output->values.data() + (k - begin) * steps * classes, steps, classes,
-                                           vocabulary, gap_space_probability());
+                                           vocabulary, gap_space_probability);
       line.text = model::latin_from_cjk_reading(line.text);
       if (line.text.empty())
         line.confidence = 0;
@@ -213,27 +202,20 @@ caf::expected<std::unique_ptr<line_model>> line_model::open(const std::string& f
   return out;
 }
 
-caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
-  std::vector<placed_line> lines;
-  if (page == nullptr || pixGetDepth(page) != 8)
-    return lines;
-  int pw = pixGetWidth(page);
-  int ph = pixGetHeight(page);
-  double s = std::min(1.0, static_cast<double>(det_max_side) / std::max(pw, ph));
-  int dw = std::max(32, static_cast<int>(std::lround(pw * s / 32)) * 32);
-  int dh = std::max(32, static_cast<int>(std::lround(ph * s / 32)) * 32);
-  pix_ptr small{pixScaleToSize(page, dw, dh)};
-  if (!small)
-    return lines;
-  // ImageNet normalization per channel, in the BGR order PaddleOCR feeds.
+namespace {
+
+/// The page as the detector wants it: scaled to `dw` x `dh`, ImageNet
+/// normalization per channel (in the BGR order PaddleOCR feeds; gray is
+/// the same in all three).
+float_tensor detector_input(Pix* small, int dw, int dh) {
   const float mean[3] = {0.485f, 0.456f, 0.406f};
   const float stdev[3] = {0.229f, 0.224f, 0.225f};
   float_tensor input;
   input.shape = {1, 3, dh, dw};
   size_t plane = static_cast<size_t>(dw) * static_cast<size_t>(dh);
   input.values.resize(3 * plane);
-  const l_uint32* data = pixGetData(small.get());
-  int wpl = pixGetWpl(small.get());
+  const l_uint32* data = pixGetData(small);
+  int wpl = pixGetWpl(small);
   for (int y = 0; y < dh; ++y)
     for (int x = 0; x < dw; ++x) {
       float v = static_cast<float>(GET_DATA_BYTE(data + y * wpl, x)) / 255.0f;
@@ -241,18 +223,19 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
       for (size_t c = 0; c < 3; ++c)
         input.values[c * plane + at] = (v - mean[c]) / stdev[c];
     }
-  auto output = detector_->run(input);
-  if (!output)
-    return output.error();
-  if (output->values.size() != plane)
-    return caf::make_error(errc::bad_input, "the text detector answered with an unexpected shape");
-  const std::vector<float>& prob = output->values;
+  return input;
+}
+
+/// The text regions of the detector's `dw` x `dh` probability map, in the
+/// pixels of the `pw` x `ph` page it was scaled from.
+std::vector<piece> regions_of(const std::vector<float>& prob, int dw, int dh, int pw, int ph) {
+  auto at = [&](int x, int y) { return prob[static_cast<size_t>(y) * static_cast<size_t>(dw) + static_cast<size_t>(x)]; };
   pix_ptr mask{pixCreate(dw, dh, 1)};
   l_uint32* bits = pixGetData(mask.get());
   int bwpl = pixGetWpl(mask.get());
   for (int y = 0; y < dh; ++y)
     for (int x = 0; x < dw; ++x)
-      if (prob[static_cast<size_t>(y) * static_cast<size_t>(dw) + static_cast<size_t>(x)] > det_pixel_threshold)
+      if (at(x, y) > det_pixel_threshold)
         SET_DATA_BIT(bits + y * bwpl, x);
   PIXA* components = nullptr;
   BOXA* found = pixConnComp(mask.get(), &components, 8);
@@ -272,7 +255,7 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
       for (int x = 0; x < bw; ++x) {
         if (!GET_DATA_BIT(cbits + y * cwpl, x))
           continue;
-        sum += prob[static_cast<size_t>(by + y) * static_cast<size_t>(dw) + static_cast<size_t>(bx + x)];
+        sum += at(bx + x, by + y);
         // Moments in page pixels (the detector's pixels are not square).
         double px = (bx + x + 0.5) * fx, py = (by + y + 0.5) * fy;
         n += 1;
@@ -306,14 +289,14 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
   }
   pixaDestroy(&components);
   boxaDestroy(&found);
-  auto rows = rows_of(std::move(pieces));
-  std::vector<pix_ptr> crops;
-  for (const auto& row : rows)
-    for (const auto& p : row)
-      crops.push_back(level_region(page, p));
-  auto read = read_crops(*recognizer_, vocabulary_, crops);
-  if (!read)
-    return read.error();
+  return pieces;
+}
+
+/// The lines of `rows` from the readings of their pieces (in row order),
+/// rows read as nothing left out; spans as shares of the `ph` px page.
+std::vector<placed_line> lines_of(const std::vector<std::vector<piece>>& rows,
+                                  const std::vector<model::ocr_line>& reads, int ph) {
+  std::vector<placed_line> lines;
   size_t next = 0;
   for (const auto& row : rows) {
     model::ocr_line line;
@@ -323,12 +306,12 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
     for (const auto& p : row) {
       top = std::min(top, p.cy - p.thickness / 2);
       bottom = std::max(bottom, p.cy + p.thickness / 2);
-      const auto& piece_read = (*read)[next++];
-      if (piece_read.text.empty())
+      const auto& read = reads[next++];
+      if (read.text.empty())
         continue;
-      line.text += (line.text.empty() ? "" : " ") + piece_read.text;
-      weighted += piece_read.confidence * static_cast<double>(piece_read.text.size());
-      letters += piece_read.text.size();
+      line.text += (line.text.empty() ? "" : " ") + read.text;
+      weighted += read.confidence * static_cast<double>(read.text.size());
+      letters += read.text.size();
     }
     if (letters == 0)
       continue;
@@ -336,6 +319,35 @@ caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
     lines.push_back({std::move(line), {top / ph, bottom / ph}});
   }
   return lines;
+}
+
+}  // namespace
+
+caf::expected<std::vector<placed_line>> line_model::read_page(Pix* page) {
+  if (page == nullptr || pixGetDepth(page) != 8)
+    return std::vector<placed_line>{};
+  int pw = pixGetWidth(page);
+  int ph = pixGetHeight(page);
+  double s = std::min(1.0, static_cast<double>(det_max_side) / std::max(pw, ph));
+  int dw = std::max(32, static_cast<int>(std::lround(pw * s / 32)) * 32);
+  int dh = std::max(32, static_cast<int>(std::lround(ph * s / 32)) * 32);
+  pix_ptr small{pixScaleToSize(page, dw, dh)};
+  if (!small)
+    return std::vector<placed_line>{};
+  auto output = detector_->run(detector_input(small.get(), dw, dh));
+  if (!output)
+    return output.error();
+  if (output->values.size() != static_cast<size_t>(dw) * static_cast<size_t>(dh))
+    return caf::make_error(errc::bad_input, "the text detector answered with an unexpected shape");
+  auto rows = rows_of(regions_of(output->values, dw, dh, pw, ph));
+  std::vector<pix_ptr> crops;
+  for (const auto& row : rows)
+    for (const auto& p : row)
+      crops.push_back(level_region(page, p));
+  auto reads = read_crops(*recognizer_, vocabulary_, crops);
+  if (!reads)
+    return reads.error();
+  return lines_of(rows, *reads, ph);
 }
 
 }  // namespace khaacho::ocr
