@@ -145,6 +145,31 @@ TEST_CASE("a missing or broken line model folder is a bad_input naming the probl
   }
 }
 
+TEST_CASE("a line model that loads but cannot read leaves Tesseract's reading standing", "[ocr][line-model]") {
+  scratch_copy copy;
+  // The detector in the recognizer's place: it loads and runs, but answers
+  // with a probability map where characters are expected.
+  fs::copy_file(copy.dir / "det.onnx", copy.dir / "rec.onnx", fs::copy_options::overwrite_existing);
+  auto model = ocr::line_model::open(copy.dir.string());
+  REQUIRE(model);
+  auto page = test::render_text_page({"1. chini 10 kg", "2. Dettol soap x 12 pcs"});
+  auto gray = gray_page(page);
+  auto read = (*model)->read_page(gray.get());
+  REQUIRE_FALSE(read);
+  CHECK(has_code(read.error(), errc::bad_input));
+  CHECK(describe(read.error()).find("'rec.onnx' would not run") != std::string::npos);
+
+  auto engine = ocr::tesseract_ocr::open(config::ocr_settings{}.languages, {ocr::default_readings().front()});
+  REQUIRE(engine);
+  (*engine)->set_line_model(std::move(*model));
+  auto text = (*engine)->read(page);
+  REQUIRE(text);
+  CAPTURE(text->text);
+  CHECK(text->lines.size() == 2);
+  CHECK(text->line_readings.empty());  // no second opinion, and no error
+  CHECK(text->text.find("12 pcs") != std::string::npos);
+}
+
 TEST_CASE("ONNX Runtime refuses a tensor of the wrong shape with an error", "[ocr][line-model]") {
   auto dir = fs::path{model_folder()};
   auto model = ocr::onnx_model::open((dir / "libonnxruntime.so.1").string(), (dir / "rec.onnx").string());

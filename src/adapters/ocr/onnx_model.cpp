@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <filesystem>
 #include <mutex>
 
 #include "common/errc.hpp"
@@ -51,7 +52,9 @@ enum api_slot : size_t {
   release_session_options = 100,
 };
 constexpr uint32_t api_version = 13;
-constexpr int logging_warning = 2;     // ORT_LOGGING_LEVEL_WARNING
+// Its failures reach the caller as errors with its message; its own log
+// would print each a second time, unstructured, on stderr.
+constexpr int logging_fatal = 4;       // ORT_LOGGING_LEVEL_FATAL
 constexpr int optimize_all = 99;       // ORT_ENABLE_ALL
 constexpr int arena_allocator = 1;     // OrtArenaAllocator
 constexpr int cpu_memory = 0;          // OrtMemTypeDefault
@@ -104,7 +107,7 @@ const runtime& load_runtime(const std::string& library) {
     rt.table = table;
     OrtEnv* env = nullptr;
     auto err = rt.check(rt.fn<OrtStatus* (*)(int, const char*, OrtEnv**)>(create_env)(
-      logging_warning, "khaacho", &env));
+      logging_fatal, "khaacho", &env));
     if (!err.empty()) {
       rt.table = nullptr;
       rt.error = "ONNX Runtime would not start: " + err;
@@ -119,6 +122,7 @@ const runtime& load_runtime(const std::string& library) {
 
 struct onnx_model::session {
   const runtime* rt = nullptr;
+  std::string name;  ///< the model file's name, for errors
   OrtSession* handle = nullptr;
   OrtMemoryInfo* memory = nullptr;
   std::string input_name;
@@ -134,6 +138,7 @@ caf::expected<std::unique_ptr<onnx_model>> onnx_model::open(const std::string& l
   out->session_ = std::make_unique<session>();
   auto& s = *out->session_;
   s.rt = &rt;
+  s.name = std::filesystem::path{model_path}.filename().string();
   OrtSessionOptions* options = nullptr;
   auto err = rt.check(rt.fn<OrtStatus* (*)(OrtSessionOptions**)>(create_session_options)(&options));
   if (err.empty()) {
@@ -236,7 +241,7 @@ caf::expected<float_tensor> onnx_model::run(const float_tensor& input) {
   if (in != nullptr)
     rt.fn<void (*)(OrtValue*)>(release_value)(in);
   if (!err.empty())
-    return caf::make_error(errc::bad_input, "the model would not run: " + err);
+    return caf::make_error(errc::bad_input, "the model '" + session_->name + "' would not run: " + err);
   return result;
 }
 

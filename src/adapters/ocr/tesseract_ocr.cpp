@@ -12,6 +12,7 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
+#include <spdlog/spdlog.h>
 
 #include "adapters/ocr/line_model.hpp"
 #include "common/errc.hpp"
@@ -367,10 +368,10 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   }
   bool reread = false;
   bool boxed = first_boxes.size() == out.lines.size();
-  if (boxed && !line_reread_heights_.empty() && groups.empty())
-    for (const auto& l : out.lines)
-      groups.push_back({l});
   if (boxed && !line_reread_heights_.empty()) {
+    if (groups.empty())
+      for (const auto& l : out.lines)
+        groups.push_back({l});
     for (size_t i = 0; i < out.lines.size(); ++i) {
       if (out.lines[i].confidence >= reread_below_)
         continue;
@@ -388,9 +389,13 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   if (line_model_ && boxed && !out.lines.empty() && foreign_letter_share(out.text) <= max_line_model_foreign_share) {
     auto added = add_line_model_reading(image_bytes, out, groups, first_boxes, first_struck,
                                         pixGetHeight(first_page.get()));
-    if (!added)
-      return added.error();
-    reread = reread || *added;
+    // The model is a second opinion: when it cannot run, Tesseract's
+    // reading stands (an error here would fail an order that reads fine).
+    if (added)
+      reread = reread || *added;
+    else
+      spdlog::warn("the line model could not read a page, Tesseract's reading stands: {}",
+                   describe(added.error()));
   }
   if (results.size() > 1 || reread)
     out.line_readings = std::move(groups);
