@@ -59,6 +59,11 @@ namespace {
 constexpr double generic_word_weight = 0.5;  // a name word that repeats its category ("noodles")
 constexpr double size_mismatch = 0.8;      // written size is another pack size
 constexpr double number_mismatch = 0.75;   // a bare number is not the pack size
+// An item that gives no size, met by a name that does ("parle-g" against
+// "Parle-G 250 g" when the 56 g pack's alias is "parle-g" itself): the
+// name that needs no size fits a little better. Small enough to change only
+// near-ties, which stay flagged as ambiguous.
+constexpr double unsaid_size = 0.98;
 constexpr float synonym_similarity = 0.9f;  // "sabun" for "soap": right, but not as written
 constexpr float skeleton_similarity = 0.8f;  // same consonants, other vowels: likely, not sure
 constexpr double ambiguity_margin = 0.1;
@@ -72,6 +77,7 @@ struct entry {
   uint16_t tok_count = 0;
   uint16_t source = 0;  // 0: the name; k + 1: alias k
   float weight = 0;     // sum of its word weights
+  bool sized = false;   // every name with these words also gives a size or number
 };
 
 // How much of a name the item must cover: the item's words missing from the
@@ -312,15 +318,20 @@ catalog_index::impl::impl(std::vector<catalog_product> p) : products(std::move(p
         weights_now.push_back(wt);
         weight += wt;
       }
-      // An alias that folds to an earlier name of the same product adds nothing.
+      bool sized = !terms.sizes.empty() || !terms.numbers.empty();
+      // An alias that folds to an earlier name of the same product adds
+      // nothing, but that the words need no size.
       bool dup = false;
-      for (size_t e = first; e < entries.size() && !dup; ++e)
+      for (size_t e = first; e < entries.size() && !dup; ++e) {
         dup = entries[e].tok_count == ids_now.size() &&
               std::equal(ids_now.begin(), ids_now.end(), tokens.begin() + entries[e].tok_begin);
+        if (dup)
+          entries[e].sized = entries[e].sized && sized;
+      }
       if (dup)
         continue;
       entries.push_back({static_cast<uint32_t>(tokens.size()), static_cast<uint16_t>(ids_now.size()),
-                         static_cast<uint16_t>(src), weight});
+                         static_cast<uint16_t>(src), weight, sized});
       tokens.insert(tokens.end(), ids_now.begin(), ids_now.end());
       for (size_t j = 0; j + 1 < ids_now.size(); ++j)
         pair_product.emplace_back((uint64_t{ids_now[j]} << 32) | ids_now[j + 1], pi);
@@ -678,6 +689,8 @@ scored catalog_index::impl::score_product(const prepared_query& q, uint32_t p) c
     double qcov = got / q.total;
     double ecov = seen / en.weight;
     double s = qcov * name_cover_factor(ecov);
+    if (en.sized && q.terms.sizes.empty() && q.terms.numbers.empty())
+      s *= unsaid_size;
     if (s > best.score) {
       best.score = s;
       best.source = en.source;

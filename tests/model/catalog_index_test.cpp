@@ -59,6 +59,8 @@ std::vector<catalog_product> small_catalog() {
       product("Himali Basmati Rice 5 kg", 5, "kg", "rice", {"himali"}),                       // 22
       product("Himali Masoor Dal 1 kg", 1, "kg", "pulses", {"himali"}),                       // 23
       product("Sunflower Oil (Loose)", std::nullopt, "", "edible_oil", {"sunflower oil"}),     // 24
+      product("DDC Ghee 500 ml", 500, "ml", "dairy", {"ghiu 500"}),                            // 25
+      product("DDC Ghee 1 L", 1, "l", "dairy", {"ghiu", "घिउ"}),                              // 26
   };
 }
 
@@ -174,6 +176,21 @@ TEST_CASE("two products that fit about equally are flagged for review", "[catalo
   CHECK(std::find(one_of.begin(), one_of.end(), m.product) != one_of.end());
   CHECK(m.score < 0.85);
   CHECK(m.score >= 0.6);
+}
+
+TEST_CASE("with no size written, the product named without one comes first, still for review",
+          "[catalog_index][model]") {
+  // "ghiu" is the 1 L jar's own alias; the 500 ml pack's is "ghiu 500",
+  // which the item did not write. Both are close enough to ask a person.
+  auto m = index().match("ghiu", 3);
+  REQUIRE(m.size() >= 2);
+  CHECK(m[0].product == 26);
+  CHECK(m[1].product == 25);
+  CHECK(m[0].score < 0.85);
+  CHECK(best("घिउ").product == 26);
+  // A written size still decides.
+  CHECK(best("ghiu 500 ml").product == 25);
+  CHECK(best("ghiu 500 ml").score >= 0.85);
 }
 
 TEST_CASE("lines that are not items match nothing", "[catalog_index][model]") {
