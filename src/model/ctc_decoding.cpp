@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "model/unit_words.hpp"
+
 namespace khaacho::model {
 
 ocr_line ctc_greedy_decode(const float* probabilities, size_t steps, size_t classes,
@@ -45,39 +47,6 @@ ocr_line ctc_greedy_decode(const float* probabilities, size_t steps, size_t clas
 
 namespace {
 
-/// Decodes one UTF-8 code point at `i` (advancing it); U+FFFD on bad bytes.
-char32_t next_code_point(const std::string& s, size_t& i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (size_t k = 1; k < len; ++k)
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 bool cjk_letter(char32_t cp) {
   return (cp >= 0x3040 && cp <= 0x30FF)      // kana
          || (cp >= 0x3400 && cp <= 0x4DBF)   // ideographs, extension A
@@ -109,15 +78,18 @@ char ascii_of_punctuation(char32_t cp) {
 std::string latin_from_cjk_reading(const std::string& text) {
   std::string folded;
   for (size_t i = 0; i < text.size();) {
-    char32_t cp = next_code_point(text, i);
+    size_t start = i;
+    char32_t cp = utf8::next(text, i);
     if (cjk_letter(cp))
       return {};
     if (cp >= 0xFF01 && cp <= 0xFF5E)
       folded += static_cast<char>(cp - 0xFF01 + 0x21);
     else if (char a = ascii_of_punctuation(cp))
       folded += a;
+    else if (cp == 0xFFFD)
+      folded += "\xEF\xBF\xBD";  // a broken byte, as the replacement character
     else
-      append_utf8(folded, cp);
+      folded.append(text, start, i - start);
   }
   std::string out;
   for (char c : folded) {
