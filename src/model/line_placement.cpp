@@ -5,9 +5,6 @@
 
 namespace khaacho::model {
 
-namespace {
-
-/// Vertical overlap as a share of the shorter span; 0 for empty spans.
 double overlap_share(const line_span& a, const line_span& b) {
   double shorter = std::min(a.bottom - a.top, b.bottom - b.top);
   if (!(shorter > 0))
@@ -15,8 +12,6 @@ double overlap_share(const line_span& a, const line_span& b) {
   double overlap = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
   return overlap > 0 ? overlap / shorter : 0;
 }
-
-}  // namespace
 
 std::vector<int> pair_by_position(const std::vector<line_span>& base, const std::vector<line_span>& others,
                                   double min_overlap) {

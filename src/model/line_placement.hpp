@@ -14,6 +14,10 @@ struct line_span {
   double bottom = 0;
 };
 
+/// How much two spans overlap vertically, as a share of the shorter one (0
+/// when either is empty). Scale-free: spans in pixels compare the same way.
+double overlap_share(const line_span& a, const line_span& b);
+
 /// For each of `others`, the index of the line of `base` it is paired with,
 /// or -1. Two lines pair when they overlap vertically by at least
 /// `min_overlap` of the shorter one; each line pairs at most once, the

@@ -35,6 +35,14 @@ TEST_CASE("lines of two readings pair by height on the page", "[model][ocr]") {
   }
 }
 
+TEST_CASE("overlap is a share of the shorter span, in any unit", "[model][ocr]") {
+  CHECK(overlap_share({0.10, 0.14}, {0.12, 0.20}) == Approx(0.5));
+  CHECK(overlap_share({100, 140}, {120, 200}) == Approx(0.5));
+  CHECK(overlap_share({0, 10}, {2, 4}) == Approx(1.0));
+  CHECK(overlap_share({0, 10}, {10, 20}) == 0);
+  CHECK(overlap_share({0, 10}, {5, 5}) == 0);
+}
+
 TEST_CASE("a line over a crossed-out one is told by its overlap", "[model][ocr]") {
   std::vector<line_span> struck{{0.50, 0.54}};
   CHECK(overlaps_any({0.505, 0.545}, struck));

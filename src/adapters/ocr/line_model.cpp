@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "adapters/ocr/page_cleanup.hpp"
 #include "common/errc.hpp"
@@ -48,6 +49,12 @@ struct piece {
   double cx = 0, cy = 0, length = 0, thickness = 0, angle = 0;
 };
 
+/// Half the width and height of the axis-aligned box around `p`'s rectangle.
+std::pair<double, double> half_extents(const piece& p) {
+  double c = std::abs(std::cos(p.angle)), s = std::abs(std::sin(p.angle));
+  return {(c * p.length + s * p.thickness) / 2, (s * p.length + c * p.thickness) / 2};
+}
+
 /// Groups the pieces into lines (vertical overlap of at least half the
 /// smaller height), each line left to right, lines top to bottom.
 std::vector<std::vector<piece>> rows_of(std::vector<piece> pieces) {
@@ -58,8 +65,8 @@ std::vector<std::vector<piece>> rows_of(std::vector<piece> pieces) {
     bool placed = false;
     for (auto it = rows.rbegin(); it != rows.rend() && !placed; ++it) {
       const piece& q = it->front();
-      int overlap = std::min(p.y1, q.y1) - std::max(p.y0, q.y0);
-      if (overlap * 2 >= std::min(p.y1 - p.y0, q.y1 - q.y0)) {
+      if (model::overlap_share({static_cast<double>(p.y0), static_cast<double>(p.y1)},
+                               {static_cast<double>(q.y0), static_cast<double>(q.y1)}) >= 0.5) {
         it->push_back(p);
         placed = true;
       }
@@ -79,8 +86,7 @@ pix_ptr level_region(Pix* page, const piece& p) {
     return nullptr;
   // The region's bounds centred on it (white where they leave the page),
   // turned level about that centre; then its own band.
-  double hx = (std::abs(std::cos(p.angle)) * p.length + std::abs(std::sin(p.angle)) * p.thickness) / 2;
-  double hy = (std::abs(std::sin(p.angle)) * p.length + std::abs(std::cos(p.angle)) * p.thickness) / 2;
+  auto [hx, hy] = half_extents(p);
   int bw = std::max(2, static_cast<int>(std::ceil(2 * hx)));
   int bh = std::max(2, static_cast<int>(std::ceil(2 * hy)));
   pix_ptr bounds{pixCreate(bw, bh, 8)};
@@ -98,19 +104,15 @@ pix_ptr level_region(Pix* page, const piece& p) {
   int lw = pixGetWidth(level.get()), lh = pixGetHeight(level.get());
   int cw = std::clamp(static_cast<int>(p.length), 2, lw);
   int ch = std::clamp(static_cast<int>(p.thickness), 2, lh);
-  BOX* band = boxCreate((lw - cw) / 2, (lh - ch) / 2, cw, ch);
-  pix_ptr crop{pixClipRectangle(level.get(), band, nullptr)};
-  boxDestroy(&band);
+  int bx = (lw - cw) / 2, by = (lh - ch) / 2;
+  pix_ptr crop = clip(level.get(), bx, by, bx + cw, by + ch);
   if (!crop)
     return nullptr;
   int crop_w = pixGetWidth(crop.get());
   int crop_h = pixGetHeight(crop.get());
   int width = std::clamp(static_cast<int>(std::ceil(rec_height * static_cast<double>(crop_w) / crop_h)), 8,
                          rec_max_width);
-  pix_ptr scaled{pixScaleToSize(crop.get(), width, rec_height)};
-  if (!scaled)
-    return nullptr;
-  return scaled;
+  return pix_ptr{pixScaleToSize(crop.get(), width, rec_height)};
 }
 
 /// Reads the 48 px high `crops` (null ones read as nothing), several at a
@@ -282,8 +284,7 @@ std::vector<piece> regions_of(const std::vector<float>& prob, int dw, int dh, in
     double grow = det_unclip_ratio * p.length * p.thickness / (2 * (p.length + p.thickness));
     p.length += 2 * grow;
     p.thickness += 2 * grow;
-    double hx = (std::abs(std::cos(p.angle)) * p.length + std::abs(std::sin(p.angle)) * p.thickness) / 2;
-    double hy = (std::abs(std::sin(p.angle)) * p.length + std::abs(std::cos(p.angle)) * p.thickness) / 2;
+    auto [hx, hy] = half_extents(p);
     p.x0 = std::max(0, static_cast<int>(p.cx - hx));
     p.y0 = std::max(0, static_cast<int>(p.cy - hy));
     p.x1 = std::min(pw, static_cast<int>(std::ceil(p.cx + hx)));

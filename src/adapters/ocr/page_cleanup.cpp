@@ -94,6 +94,13 @@ int median_letter_height(Pix* gray) {
   return *mid;
 }
 
+pix_ptr clip(Pix* page, int x0, int y0, int x1, int y1) {
+  BOX* box = boxCreate(x0, y0, x1 - x0, y1 - y0);
+  pix_ptr out{pixClipRectangle(page, box, nullptr)};
+  boxDestroy(&box);
+  return out;
+}
+
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
   if (image_bytes.empty())
     return caf::make_error(errc::bad_input, "the photo is empty");

@@ -59,6 +59,9 @@ double speck_ratio(Pix* gray);
 /// grayscale page; 0 when too few were found to tell.
 int median_letter_height(Pix* gray);
 
+/// The part [x0, x1) x [y0, y1) of `page`; null when that is empty.
+pix_ptr clip(Pix* page, int x0, int y0, int x1, int y1);
+
 /// Errors: errc::bad_input when the bytes are not a decodable image.
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts = {});
 

@@ -83,14 +83,6 @@ std::string take_text(char* raw) {
   return text;
 }
 
-/// The part [x0, x1) x [y0, y1) of `page`.
-pix_ptr clip(Pix* page, int x0, int y0, int x1, int y1) {
-  BOX* box = boxCreate(x0, y0, x1 - x0, y1 - y0);
-  pix_ptr out{pixClipRectangle(page, box, nullptr)};
-  boxDestroy(&box);
-  return out;
-}
-
 /// One text line as the engine found it, with where its words are.
 struct found_line {
   std::string text;
