@@ -86,6 +86,14 @@ struct runtime {
   }
 };
 
+/// Values a tensor of `shape` holds (a dimension not above 0 holds none).
+size_t element_count(const std::vector<int64_t>& shape) {
+  size_t n = 1;
+  for (int64_t d : shape)
+    n *= d > 0 ? static_cast<size_t>(d) : 0;
+  return n;
+}
+
 const runtime& load_runtime(const std::string& library) {
   static runtime rt;
   static std::once_flag once;
@@ -190,10 +198,7 @@ onnx_model::~onnx_model() {
 
 caf::expected<float_tensor> onnx_model::run(const float_tensor& input) {
   const runtime& rt = *session_->rt;
-  size_t count = 1;
-  for (int64_t d : input.shape)
-    count *= d > 0 ? static_cast<size_t>(d) : 0;
-  if (input.shape.empty() || count != input.values.size())
+  if (input.shape.empty() || element_count(input.shape) != input.values.size())
     return caf::make_error(errc::bad_input, "the input tensor's shape does not match its values");
   OrtValue* in = nullptr;
   auto err = rt.check(
@@ -228,9 +233,7 @@ caf::expected<float_tensor> onnx_model::run(const float_tensor& input) {
   if (err.empty()) {
     void* data = nullptr;
     err = rt.check(rt.fn<OrtStatus* (*)(OrtValue*, void**)>(get_tensor_mutable_data)(out, &data));
-    size_t n = 1;
-    for (int64_t d : result.shape)
-      n *= d > 0 ? static_cast<size_t>(d) : 0;
+    size_t n = element_count(result.shape);
     if (err.empty() && data != nullptr)
       result.values.assign(static_cast<const float*>(data), static_cast<const float*>(data) + n);
   }
