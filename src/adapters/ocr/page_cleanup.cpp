@@ -101,11 +101,11 @@ pix_ptr clip(Pix* page, int x0, int y0, int x1, int y1) {
   return out;
 }
 
-caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
+caf::expected<pix_ptr> decode_photo(std::string_view image_bytes, uint64_t max_pixels) {
   if (image_bytes.empty())
     return caf::make_error(errc::bad_input, "the photo is empty");
   if (auto info = model::sniff_image(image_bytes);
-      info && static_cast<uint64_t>(info->width) * info->height > opts.max_pixels)
+      info && static_cast<uint64_t>(info->width) * info->height > max_pixels)
     return caf::make_error(errc::bad_input,
                            "the photo is too large to read (" + std::to_string(info->width) + " x "
                              + std::to_string(info->height) + " pixels); please send a smaller one");
@@ -118,10 +118,21 @@ caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_op
     return caf::make_error(errc::bad_input, "the photo could not be turned upright");
 
   pix_ptr gray{pixConvertTo8(pix.get(), 0)};
-  pix.reset();
   if (!gray)
     return caf::make_error(errc::bad_input, "the photo's colours could not be read");
+  return gray;
+}
 
+caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts) {
+  auto photo = decode_photo(image_bytes, opts.max_pixels);
+  if (!photo)
+    return photo.error();
+  return clean_page(photo->get(), opts);
+}
+
+pix_ptr clean_page(Pix* photo, const cleanup_options& opts) {
+  // Every step below makes a new picture: the photo is never changed.
+  pix_ptr gray{pixClone(photo)};
   int w = pixGetWidth(gray.get());
   float factor = 1.0f;
   if (w < opts.min_width)

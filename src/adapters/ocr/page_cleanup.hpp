@@ -62,6 +62,17 @@ int median_letter_height(Pix* gray);
 /// The part [x0, x1) x [y0, y1) of `page`; null when that is empty.
 pix_ptr clip(Pix* page, int x0, int y0, int x1, int y1);
 
+/// The photo decoded, turned upright (EXIF orientation) and gray: what
+/// every clean-up starts from, so several readings decode it once.
+/// Errors: errc::bad_input when the bytes are not a decodable image or
+/// declare more than `max_pixels`.
+caf::expected<pix_ptr> decode_photo(std::string_view image_bytes,
+                                    uint64_t max_pixels = cleanup_options{}.max_pixels);
+
+/// `photo` (from decode_photo, left as it is) cleaned as `opts` says.
+pix_ptr clean_page(Pix* photo, const cleanup_options& opts = {});
+
+/// decode_photo, then the clean-up.
 /// Errors: errc::bad_input when the bytes are not a decodable image.
 caf::expected<pix_ptr> clean_page(std::string_view image_bytes, const cleanup_options& opts = {});
 

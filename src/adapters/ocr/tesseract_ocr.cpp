@@ -324,25 +324,27 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   std::vector<std::array<int, 4>> first_struck;
   pix_ptr first_page;
   tesseract::TessBaseAPI* first_api = api_.get();
+  // Decoded once: each reading (and the line model) cleans its own page from it.
+  auto photo = decode_photo(image_bytes, readings_.front().max_pixels);
+  if (!photo)
+    return photo.error();
   for (const auto& reading : readings_) {
-    auto page = clean_page(image_bytes, reading);
-    if (!page)
-      return page.error();
+    pix_ptr page = clean_page(photo->get(), reading);
     bool first = results.empty();
     std::vector<std::array<int, 4>> boxes;
     std::vector<std::array<int, 4>> struck;
-    auto out = read_page(*api_, page->get(), &boxes, &struck);
+    auto out = read_page(*api_, page.get(), &boxes, &struck);
     if (english_ && !out.lines.empty() && foreign_letter_share(out.text) <= max_foreign_share_) {
       boxes.clear();
       struck.clear();
-      out = read_page(*english_, page->get(), &boxes, &struck);
+      out = read_page(*english_, page.get(), &boxes, &struck);
       if (first)
         first_api = english_.get();
     }
     if (first) {
       first_boxes = std::move(boxes);
       first_struck = std::move(struck);
-      first_page = std::move(*page);
+      first_page = std::move(page);
     }
     results.push_back(std::move(out));
     // A page the first reading finds empty is blank at any scale.
@@ -379,7 +381,7 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   }
   // A page (almost) all in Devanagari has nothing the line model reads.
   if (line_model_ && boxed && !out.lines.empty() && foreign_letter_share(out.text) <= max_line_model_foreign_share) {
-    auto added = add_line_model_reading(image_bytes, out, groups, first_boxes, first_struck,
+    auto added = add_line_model_reading(photo->get(), out, groups, first_boxes, first_struck,
                                         pixGetHeight(first_page.get()));
     // The model is a second opinion: when it cannot run, Tesseract's
     // reading stands (an error here would fail an order that reads fine).
@@ -394,17 +396,15 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
   return out;
 }
 
-caf::expected<bool> tesseract_ocr::add_line_model_reading(std::string_view image_bytes, ocr_result& out,
+caf::expected<bool> tesseract_ocr::add_line_model_reading(Pix* photo, ocr_result& out,
                                                           std::vector<std::vector<model::ocr_line>>& groups,
                                                           const std::vector<std::array<int, 4>>& boxes,
                                                           const std::vector<std::array<int, 4>>& struck,
                                                           int page_height) {
   // Its own page: the detector and recognizer want the photo's detail, not
   // a page shrunk to Tesseract's letter size.
-  auto page = clean_page(image_bytes, cleanup_options{});
-  if (!page)
-    return page.error();
-  auto read = line_model_->read_page(page->get());
+  auto page = clean_page(photo, cleanup_options{});
+  auto read = line_model_->read_page(page.get());
   if (!read)
     return read.error();
   if (read->empty() || page_height <= 0)

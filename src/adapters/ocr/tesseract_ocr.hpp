@@ -83,12 +83,12 @@ public:
 
 private:
   tesseract_ocr() = default;
-  /// Reads the page with the line model and adds its lines to `out`: each
-  /// as one more alternative of the Tesseract line at its height (`boxes`,
-  /// in a page `page_height` px high), or as a line of its own where
-  /// Tesseract saw none (unless a line seen crossed out is there). True
-  /// when it added anything.
-  caf::expected<bool> add_line_model_reading(std::string_view image_bytes, ocr_result& out,
+  /// Reads `photo` (decoded, gray) with the line model and adds its lines
+  /// to `out`: each as one more alternative of the Tesseract line at its
+  /// height (`boxes`, in a page `page_height` px high), or as a line of its
+  /// own where Tesseract saw none (unless a line seen crossed out is
+  /// there). True when it added anything.
+  caf::expected<bool> add_line_model_reading(Pix* photo, ocr_result& out,
                                              std::vector<std::vector<model::ocr_line>>& groups,
                                              const std::vector<std::array<int, 4>>& boxes,
                                              const std::vector<std::array<int, 4>>& struck, int page_height);
