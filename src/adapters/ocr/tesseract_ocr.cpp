@@ -360,7 +360,7 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
       lines.push_back(std::move(results[i].lines));
     groups = model::align_readings(lines);
   }
-  bool reread = false;
+  bool more_readings = false;  // a re-read or the line model added to a line
   bool boxed = first_boxes.size() == out.lines.size();
   if (boxed && !line_reread_heights_.empty()) {
     if (groups.empty())
@@ -373,7 +373,7 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
         auto again = reread_line(*first_api, first_page.get(), first_boxes[i], height);
         if (!again.text.empty()) {
           groups[i].push_back(std::move(again));
-          reread = true;
+          more_readings = true;
         }
       }
     }
@@ -386,12 +386,12 @@ caf::expected<ocr_result> tesseract_ocr::read(std::string_view image_bytes) {
     // The model is a second opinion: when it cannot run, Tesseract's
     // reading stands (an error here would fail an order that reads fine).
     if (added)
-      reread = reread || *added;
+      more_readings = more_readings || *added;
     else
       spdlog::warn("the line model could not read a page, Tesseract's reading stands: {}",
                    describe(added.error()));
   }
-  if (results.size() > 1 || reread)
+  if (results.size() > 1 || more_readings)
     out.line_readings = std::move(groups);
   return out;
 }
